@@ -1,0 +1,71 @@
+"""The one model every source form is read into: a `Document` of paragraphs and grids.
+
+Readers for text, HTML, PDF and DOCX each turn bytes into a `Document`; table
+recognition, narrative extraction and checks are written once, against it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed cell of a grid: its text as printed and where it came from."""
+
+    text: str
+    source: str
+    colspan: int = 1
+    rowspan: int = 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as rows of cells (spans kept as printed, not expanded)."""
+
+    rows: tuple[tuple[Cell, ...], ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of narrative text.
+
+    Glued crawler text (table cells run together) arrives as paragraphs too; the
+    table recogniser finds the tables inside them.
+    """
+
+    text: str
+    source: str
+
+
+Block = Paragraph | Grid
+
+
+@dataclass
+class Document:
+    """A report read from any source form, in reading order."""
+
+    path: str
+    format: str  # text | html | pdf | docx
+    blocks: list[Block] = field(default_factory=list)
+    title: str | None = None
+    header: dict[str, str] = field(default_factory=dict)  # crawler metadata lines (标题, 发布时间, 发布机构 …)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def grids(self) -> list[Grid]:
+        return [b for b in self.blocks if isinstance(b, Grid)]
+
+    def text(self) -> str:
+        """All text in reading order, grid cells joined by spaces and rows by newlines."""
+        parts: list[str] = []
+        for block in self.blocks:
+            if isinstance(block, Paragraph):
+                parts.append(block.text)
+            else:
+                parts.extend(" ".join(c.text for c in row) for row in block.rows)
+        return "\n".join(parts)

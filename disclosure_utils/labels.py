@@ -1,0 +1,163 @@
+"""Label normalisation and the one alias table: printed labels → codebook codes.
+
+Every variant of a printed row, column, caption or template marker that the
+reader knows lives here and nowhere else. Keys are matched on normalised text
+(`norm`): NFKC, no whitespace, brackets unified to ``()``, quotes dropped,
+row numbers written ``1.``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "（": "(", "）": ")"})
+_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
+_SPACE = re.compile(r"\s+")
+_ORDINAL = re.compile(r"(?<![\d.])(\d)\s*[、.．]")
+
+
+def norm(text: str) -> str:
+    """Normalise a label for matching: NFKC, whitespace removed, brackets and ordinals unified."""
+    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    text = _QUOTES.sub("", _SPACE.sub("", text))
+    return _ORDINAL.sub(r"\1.", text)
+
+
+def norm_spaced(text: str) -> str:
+    """Like `norm` but keeps runs of whitespace as one space (they separate glued values)."""
+    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
+    return _SPACE.sub(" ", _QUOTES.sub("", text))
+
+
+def fuzzy(literal: str) -> str:
+    """A regex for `literal` that tolerates whitespace between its characters."""
+    return r"\s*".join(re.escape(ch) for ch in literal)
+
+
+# --- template markers (templates.md §5): decide the version per table from printed labels ---------------
+PROACTIVE_MARKERS = {
+    "v2019": ("本年新制作数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项", "政府集中采购", "采购总金额", "本年新公开数量"),
+    "v2021": ("本年制发件数", "本年废止件数", "现行有效件数", "先行有效件数", "本年处理决定数量", "本年收费金额"),
+}
+REQUESTS_V2021_MARKERS = ("逾期不补正", "收费通知", "缴纳费用")
+PRE2019_MARKERS = ("同意公开答复", "否决公开答复", "非《条例》所指政府信息", "信息不存在", "咨询处理", "收费及减免", "概述", "指标名称")
+
+# --- table anchors ----------------------------------------------------------------------------------
+PROACTIVE_START = fuzzy("第二十条第") + r"\s*\(?\s*一\s*\)?\s*" + fuzzy("项")
+CAPTION = r"第\s*(?:二\s*十|20)\s*条\s*第?\s*\(?\s*[一二三四五六七八九\d]\s*\)?\s*项"
+REQUESTS_START = "|".join(fuzzy(s) for s in ("申请人情况", "勾稽关系", "钩稽关系", "自然人"))
+REVIEW_ANCHOR = fuzzy("行政复议") + r"[^\d]{0,60}?" + fuzzy("行政诉讼")
+SECTION_AFTER_TABLES = ("存在的主要问题", "主要问题", "改进情况", "改进措施", "其他需要报告")
+
+# --- rows: (code, keywords found anywhere in the label, labels that must match exactly) -------------
+# Order matters: the first row whose alias matches wins, so specific aliases come first.
+PROACTIVE_ROWS = (
+    ("rules", ("规章",), ()),
+    ("normative_docs", ("规范性文件", "規範性檔案"), ()),
+    ("other_external_services", ("其他对外管理服务事项", "对外管理服务"), ()),
+    ("admin_license", ("行政许可",), ()),
+    ("admin_penalty", ("行政处罚",), ()),
+    ("admin_coercion", ("行政强制",), ()),
+    ("admin_fees", ("行政事业性收费",), ()),
+    ("central_procurement", ("政府集中采购", "集中采购"), ()),
+)
+REQUESTS_ROWS = (
+    ("new_received", ("本年新收",), ()),
+    ("carried_in", ("上年结转",), ()),
+    ("carried_out", ("结转下年", "下年度继续办理"), ()),
+    ("partially_granted", ("部分公开",), ()),
+    ("denied_state_secret", ("国家秘密",), ()),
+    ("denied_law_prohibited", ("法律行政法规禁止", "禁止公开"), ()),
+    ("denied_security_stability", ("三安全一稳定", "危及"), ()),
+    ("denied_third_party", ("第三方",), ()),
+    ("denied_internal_affairs", ("内部事务",), ()),
+    ("denied_process_info", ("过程性",), ()),
+    ("denied_enforcement_file", ("执法案卷",), ()),
+    ("denied_admin_query", ("行政查询",), ()),
+    ("unable_not_held", ("不掌握",), ()),
+    ("unable_needs_creation", ("另行制作", "没有现成"), ()),
+    ("unable_unclear", ("仍不明确", "补正后"), ()),
+    ("not_processed_complaint", ("信访", "举报投诉"), ()),
+    ("not_processed_repeat", ("重复申请",), ()),
+    ("not_processed_publication", ("公开出版物",), ()),
+    ("not_processed_excessive", ("大量反复",), ()),
+    ("not_processed_confirm", ("重新出具", "确认或"), ()),
+    ("other_overdue_correction", ("逾期不补正",), ()),
+    ("other_unpaid_fee", ("收费通知", "缴纳费用"), ()),
+    ("other_other", (), ("3.其他", "其他")),
+    ("other_disposition", ("其他处理",), ()),
+    ("disposition_total", ("(七)总计", "(七)合计"), ("总计", "合计")),
+    ("granted", ("予以公开",), ()),
+)
+REVIEW_ROWS = (
+    ("litigation_after_review", ("复议后起诉",), ()),
+    ("litigation_direct", ("未经复议", "直接起诉"), ()),
+    ("review", ("行政复议",), ()),
+)
+ROWS = {"proactive": PROACTIVE_ROWS, "requests": REQUESTS_ROWS, "review_litigation": REVIEW_ROWS}
+
+# Parent labels and notes that carry no cells of their own: removed before matching a row label.
+_PARENTS = re.compile(r"三\.?、?本年度办理结果|\((?:三|四|五|六)\)(?:不予公开|无法提供|不予处理|其他处理)(?=\d\.)")
+_NOTE = re.compile(r"\((?![一二三四五六七八九十]\))[^()]{3,}\)")
+
+
+def strip_notes(label: str) -> str:
+    """Drop parenthesised notes (e.g. ``(区分处理的,只计这一情形…)``) but keep ordinals like ``(一)``."""
+    return _NOTE.sub("", label)
+
+
+def row_code(table: str, label: str) -> str | None:
+    """The row code for a printed label of `table`, or None when no alias matches."""
+    key = _PARENTS.sub("", strip_notes(norm(label)))
+    if not key:
+        return None
+    for code, keywords, exact in ROWS[table]:
+        if key in exact or any(k in key for k in keywords):
+            return code
+    return None
+
+
+def row_pattern(table: str, code: str) -> str:
+    """A regex locating the row's label in running (glued) text."""
+    for row, keywords, exact in ROWS[table]:
+        if row == code:
+            return "|".join(fuzzy(k) for k in keywords + exact)
+    raise KeyError(code)
+
+
+# --- proactive table layout (templates.md §2): columns per row group, per version -------------------
+PROACTIVE_COLUMNS = {
+    "v2019": {
+        "rules": ("made", "published", "published_total"),
+        "normative_docs": ("made", "published", "published_total"),
+        "admin_license": ("prev_items", "items_change", "decisions"),
+        "other_external_services": ("prev_items", "items_change", "decisions"),
+        "admin_penalty": ("prev_items", "items_change", "decisions"),
+        "admin_coercion": ("prev_items", "items_change", "decisions"),
+        "admin_fees": ("prev_items", "items_change"),
+        "central_procurement": ("projects", "amount_yuan"),
+    },
+    "v2021": {
+        "rules": ("issued", "repealed", "in_force"),
+        "normative_docs": ("issued", "repealed", "in_force"),
+        "admin_license": ("decisions",),
+        "admin_penalty": ("decisions",),
+        "admin_coercion": ("decisions",),
+        "admin_fees": ("amount_yuan",),
+    },
+}
+REQUESTS_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_social_welfare",
+                    "org_legal_services", "org_other", "total")
+REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+
+# Row ordinals as printed before a sub-row label ("2.其他法律行政法规禁止公开"): glued text puts them right
+# after the previous row's digits, so the reader strips them from that run.
+ORDINALS = {
+    "denied_state_secret": 1, "denied_law_prohibited": 2, "denied_security_stability": 3,
+    "denied_third_party": 4, "denied_internal_affairs": 5, "denied_process_info": 6,
+    "denied_enforcement_file": 7, "denied_admin_query": 8, "unable_not_held": 1,
+    "unable_needs_creation": 2, "unable_unclear": 3, "not_processed_complaint": 1,
+    "not_processed_repeat": 2, "not_processed_publication": 3, "not_processed_excessive": 4,
+    "not_processed_confirm": 5, "other_overdue_correction": 1, "other_unpaid_fee": 2, "other_other": 3,
+}

@@ -1,0 +1,199 @@
+"""Find the printed rows of the three tables in a `Document`.
+
+Two ways, one result (`RowRead`): in grids, a row's label cells name it and the cells after
+them are its values; in running text (crawled pages whose cell boundaries are gone), row labels
+are found in template order and the text between one label and the next is the row's value run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from . import labels, values
+from .codebook import codes
+from .document import Cell, Document
+
+TABLES = ("proactive", "requests", "review_litigation")
+
+
+@dataclass(frozen=True)
+class RowRead:
+    """One printed row: its cells when boundaries are known, else the glued run of its values."""
+
+    table: str
+    code: str
+    cells: tuple[tuple[str, str], ...] | None  # (raw text, source) per printed value cell
+    run: str | None  # running text holding the row's values
+    source: str
+
+
+@dataclass
+class Located:
+    rows: list[RowRead]
+    unknown: list[tuple[str, str, str]]  # (table, label, source) of value rows no alias matched
+    table_text: dict[str, str]  # normalised text of each table found (labels and values), for markers
+
+
+def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
+    label_at = [i for i, c in enumerate(row) if not values.is_value_text(c.text)]
+    if not label_at:
+        return "", row
+    last = label_at[-1]
+    return "".join(row[i].text for i in label_at), row[last + 1 :]
+
+
+def _context(ctx: str | None, key: str, has_values: bool) -> str | None:
+    if re.search(labels.CAPTION, key) or any(m in key for v in labels.PROACTIVE_MARKERS.values() for m in v):
+        return "proactive"
+    if any(w in key for w in ("申请人情况", "自然人", "本年新收", "勾稽关系", "钩稽关系")):
+        return "requests"
+    if ctx == "requests" and not has_values and ("行政复议" in key or "行政诉讼" in key):
+        return "review_litigation"
+    return ctx
+
+
+def from_grids(doc: Document) -> Located:
+    """Rows of every grid in the document, in reading order (tables may span several grids)."""
+    out = Located([], [], {})
+    ctx: str | None = None
+    for grid in doc.grids:
+        for row in grid.rows:
+            label, vals = _split_label(row)
+            key = labels.norm(label)
+            nonempty = [c for c in vals if values.clean(c.text)]
+            ctx = _context(ctx, key, bool(nonempty))
+            if ctx is None:
+                continue
+            out.table_text[ctx] = out.table_text.get(ctx, "") + key
+            cells = tuple((c.text, c.source) for c in vals)
+            if ctx == "review_litigation" and not key and len(vals) >= 15:
+                for i, code in enumerate(("review", "litigation_direct", "litigation_after_review")):
+                    out.rows.append(RowRead(ctx, code, cells[5 * i : 5 * i + 5], None, vals[5 * i].source))
+                continue
+            code = labels.row_code(ctx, label) if key else None
+            if code is None:
+                if nonempty and key:
+                    out.unknown.append((ctx, label, row[0].source))
+                continue
+            if vals and (nonempty or ctx == "requests" or len(vals) > 1):
+                out.rows.append(RowRead(ctx, code, cells, None, row[0].source))
+    return out
+
+
+class _Text:
+    """All paragraphs as one normalised string, with a map back to each paragraph's source."""
+
+    def __init__(self, doc: Document):
+        parts, self.starts, self.sources = [], [], []
+        pos = 0
+        for p in doc.paragraphs:
+            t = labels.norm_spaced(p.text)
+            self.starts.append(pos)
+            self.sources.append(p.source)
+            parts.append(t)
+            pos += len(t) + 1
+        self.s = "\n".join(parts)
+
+    def where(self, a: int, b: int) -> str:
+        i = max(bisect.bisect_right(self.starts, a) - 1, 0)
+        base = self.starts[i] if self.starts else 0
+        return f"{self.sources[i] if self.sources else 'text'} chars {a - base}-{b - base}"
+
+
+_VALUE_CHAR = re.compile(r"[\d+\-−—–/／]")
+# A row's values: digits, signs, dashes, decimals and amount units, with the spaces between them.
+_RUN = re.compile(r"(?:[\d\s+\-−—–/／.,]|万元|万|亿元|亿|元)*")
+
+
+def _label_end(s: str, start: int, limit: int) -> int:
+    m = _VALUE_CHAR.search(s, start, limit)
+    return m.start() if m else limit
+
+
+def _label_start(s: str, lo: int, kw_start: int, code: str) -> int:
+    """Move a label's start back over its printed row number ("2." before 其他法律…)."""
+    n = labels.ORDINALS.get(code)
+    if n is None:
+        return kw_start
+    m = re.search(rf"{n}\s*[.、]\s*[^\d]{{0,12}}$", s[lo:kw_start])
+    return lo + m.start() if m else kw_start
+
+
+def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> list[RowRead]:
+    s = text.s
+    found: list[tuple[str, int, int]] = []  # (code, label start, keyword end)
+    pos = lo
+    for code in codes:
+        m = re.compile(labels.row_pattern(table, code)).search(s, pos, hi)
+        if m is None:
+            continue
+        start = _label_start(s, found[-1][2] if found else lo, m.start(), code)
+        found.append((code, start, m.end()))
+        pos = m.end()
+    rows = []
+    for i, (code, _start, kw_end) in enumerate(found):
+        nxt = found[i + 1][1] if i + 1 < len(found) else hi
+        a = _label_end(s, kw_end, nxt)
+        m = _RUN.match(s, a, nxt)
+        b = m.end() if m else a
+        rows.append(RowRead(table, code, None, s[a:b].strip(), text.where(a, b)))
+    return rows
+
+
+def _review_run(text: _Text, lo: int) -> RowRead | None:
+    s = text.s
+    end = re.search("|".join(labels.fuzzy(w) for w in labels.SECTION_AFTER_TABLES), s[lo:])
+    hi = lo + end.start() if end else len(s)
+    m = re.search(r"[\d\-—–/／][\d\s\-—–/／]*", s[lo:hi])
+    if m is None:
+        return None
+    a, b = lo + m.start(), lo + m.end()
+    return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b))
+
+
+def from_text(doc: Document, wanted: set[str], templates: dict[str, str]) -> Located:
+    """Rows of the `wanted` tables found in running text, for the templates given (or detected)."""
+    text = _Text(doc)
+    s = text.s
+    out = Located([], [], {})
+    t2 = re.search(labels.PROACTIVE_START, s)
+    t3_anchor = re.compile(labels.REQUESTS_START).search(s, t2.end() if t2 else 0)
+    t3 = re.compile(labels.row_pattern("requests", "new_received")).search(s, t3_anchor.start()) if t3_anchor else None
+    t4 = re.compile(labels.REVIEW_ANCHOR).search(s, t3.end() if t3 else (t2.end() if t2 else 0))
+    if t2 and "proactive" in wanted:
+        hi = t3_anchor.start() if t3_anchor else (t4.start() if t4 else len(s))
+        out.table_text["proactive"] = labels.norm(s[t2.start() : hi])
+        template = templates.get("proactive") or detect_proactive(out.table_text["proactive"])
+        if template:
+            codes = list(labels.PROACTIVE_COLUMNS[template])
+            out.rows += _rows_in(text, "proactive", codes, t2.start(), hi)
+    if t3 and "requests" in wanted:
+        hi = t4.start() if t4 else len(s)
+        out.table_text["requests"] = labels.norm(s[t3.start() : hi])
+        template = templates.get("requests") or detect_requests(out.table_text["requests"])
+        out.rows += _rows_in(text, "requests", requests_rows(template), t3.start(), hi)
+    if t4 and "review_litigation" in wanted:
+        row = _review_run(text, t4.end())
+        if row is not None:
+            out.table_text["review_litigation"] = labels.norm(s[t4.start() : t4.end()])
+            out.rows.append(row)
+    return out
+
+
+def detect_proactive(key: str) -> str | None:
+    """The table-二 version from its printed column headers (templates.md §5)."""
+    hits = {v: sum(m in key for m in ms) for v, ms in labels.PROACTIVE_MARKERS.items()}
+    if not any(hits.values()):
+        return None
+    return max(hits, key=lambda v: (hits[v], v))
+
+
+def detect_requests(key: str) -> str:
+    """v2021 when the three （六） sub-rows are printed, else the single-row v2019 layout."""
+    return "v2021" if any(m in key for m in labels.REQUESTS_V2021_MARKERS) else "v2019"
+
+
+def requests_rows(template: str) -> list[str]:
+    return codes("requests", "row", template)

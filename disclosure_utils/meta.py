@@ -1,0 +1,85 @@
+"""Report metadata: agency, year, title and published date from the title, first lines or file name."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .document import Document, Paragraph
+
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TAIL = re.compile(r"(?:关于)?(?:报送)?(?:本级)?$")
+_REPORT = re.compile(r"(?:度)?(?:的)?(?:政府|政务)?信息公开.*$")
+_DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
+_DATE_ZH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def title_of(doc: Document) -> str:
+    """The report's title: crawler header, HTML title, or the first short line naming a 报告."""
+    if doc.title:
+        return _clean(doc.title)
+    for block in doc.paragraphs[:8]:
+        if "报告" in block.text and len(block.text) < 80:
+            return _clean(block.text)
+    return ""
+
+
+def agency_and_year(doc: Document, title: str) -> tuple[str, int | None]:
+    """Agency name and report year from the title; the line above a title without agency; the file name."""
+    year = None
+    agency = ""
+    m = _YEAR.search(title)
+    if m:
+        year = int(m[1])
+        agency = _TAIL.sub("", title[: m.start()])
+        if not agency:
+            agency = _REPORT.sub("", title[m.end():]).lstrip("度")
+    if not agency:
+        paras: list[Paragraph] = doc.paragraphs
+        for i, p in enumerate(paras[:8]):
+            if _clean(p.text) == title and i > 0:
+                agency = _clean(paras[i - 1].text)
+                break
+    if year is None:
+        head = _clean(" ".join(p.text for p in doc.paragraphs[:5]))
+        m = _YEAR.search(head) or re.search(r"((?:19|20)\d{2})", Path(doc.path).stem)
+        year = int(m[1]) if m else None
+    return agency, year
+
+
+def published(doc: Document) -> str | None:
+    """Publication date (ISO): the page's 发布时间 when crawled, else the date signed at the end."""
+    for key in ("发布时间", "发布日期", "日期"):
+        m = _DATE_ISO.search(doc.header.get(key, ""))
+        if m:
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    tail = unicodedata.normalize("NFKC", doc.text()[-400:])
+    dates = _DATE_ZH.findall(tail)
+    if dates:
+        y, mo, d = dates[-1]
+        return f"{int(y):04d}-{int(mo):02d}-{int(d):02d}"
+    return None
+
+
+def describe(doc: Document, templates: dict[str, str], *, sha256: str) -> dict:
+    """The `Report.meta` dict."""
+    title = title_of(doc)
+    agency, year = agency_and_year(doc, title)
+    versions = {v for t, v in templates.items() if t != "review_litigation"}
+    template = versions.pop() if len(versions) == 1 else ("mixed" if versions else "unknown")
+    return {
+        "agency": agency,
+        "year": year,
+        "template": template,
+        "templates": dict(templates),
+        "format": doc.format,
+        "sha256": sha256,
+        "title": title,
+        "published": published(doc),
+        "file": Path(doc.path).name,
+    }

@@ -1,0 +1,60 @@
+"""Bytes of a file → `Document`, whatever its form (text, HTML, PDF, DOCX)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..document import Document
+from ..errors import ReportError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # a report larger than this is refused, not read
+
+
+def sniff_format(data: bytes, path: str) -> str:
+    """The source form from magic bytes first, then the file name."""
+    head = data[:2048].lstrip()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    low = head.lower()
+    if b"<html" in low or b"<!doctype html" in low or b"<table" in low or b"<body" in low or b"<div" in low:
+        return "html"
+    suffix = Path(path).suffix.lower()
+    if suffix in (".htm", ".html", ".shtml"):
+        return "html"
+    return "text"
+
+
+def load_document(path: str | Path) -> Document:
+    """Read `path` into a `Document`, or raise `ReportError` naming the file and the reason."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReportError(path, f"cannot open the file ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise ReportError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one report")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReportError(path, "the file is empty")
+    return parse_bytes(data, str(path))
+
+
+def parse_bytes(data: bytes, path: str) -> Document:
+    fmt = sniff_format(data, path)
+    if fmt == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data, path)
+    if fmt == "docx":
+        from .docx import read_docx
+
+        return read_docx(data, path)
+    if fmt == "html":
+        from .html import read_html
+
+        return read_html(data, path)
+    from .text import read_text
+
+    return read_text(data, path)

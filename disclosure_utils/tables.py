@@ -1,0 +1,300 @@
+"""Document → the three report tables as coded cells, with the problems met while reading them.
+
+Rows come from `locate` (grids or running text). A row whose cell boundaries are known is parsed
+cell by cell; a glued run is cut by `split` into every split the reading rules allow, and the
+table's own identities (T3_ROWSUM, T4_SUM, then T3_DISP and T3_COL across rows) choose between
+them. A cell that the candidates do not agree on is `ambiguous`, with a finding listing them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import labels, locate, split, values
+from .codebook import codes
+from .document import Document
+from .errors import ReportError
+from .schema import CELL_COLUMNS, FINDING_COLUMNS, frame
+
+MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried against the column identities
+_REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
+
+
+@dataclass
+class Recognised:
+    cells: pd.DataFrame
+    findings: pd.DataFrame
+    templates: dict[str, str]  # table → v2019 | v2021, for the tables found
+
+
+def layout(table: str, template: str) -> dict[str, tuple[str, ...]]:
+    """Printed rows → their value columns, in order, for one table of one template."""
+    if table == "proactive":
+        return dict(labels.PROACTIVE_COLUMNS[template])
+    if table == "requests":
+        return {row: labels.REQUESTS_COLUMNS for row in codes("requests", "row", template)}
+    return {row: labels.REVIEW_COLUMNS for row in _REVIEW_GROUPS}
+
+
+def _kind(column: str) -> str:
+    return {"items_change": "signed", "amount_yuan": "amount"}.get(column, "int")
+
+
+def _int(raw: str) -> int:
+    """A part's count for identities: dashes and blanks count 0, as in the lenient policy."""
+    try:
+        return int(raw)
+    except ValueError:
+        return 0
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.cells: list[dict] = []
+        self.findings: list[dict] = []
+
+    def finding(self, check: str, severity: str, table: str, row: str, column: str, message: str) -> None:
+        self.findings.append(dict(check=check, severity=severity, table=table, row=row, column=column,
+                                  expected=math.nan, observed=math.nan, message=message))
+
+    def cell(self, table: str, row: str, column: str, raw: str, source: str, template: str) -> None:
+        unit = None
+        if column == "amount_yuan":
+            unit = "万元" if template == "v2021" else ""
+        value, kind, note = values.parse(raw, amount_unit=unit)
+        if note:
+            self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
+        self.cells.append(dict(table=table, row=row, column=column, value=value, kind=kind,
+                               raw=raw.strip(), source=source))
+
+    def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
+        self.cells.append(dict(table=table, row=row, column=column, value=math.nan, kind="ambiguous",
+                               raw=run, source=source))
+
+
+def _agree(cands: list[tuple[str, ...]], n: int) -> list[str | None]:
+    """Per cell: the part every candidate agrees on, else None."""
+    return [cands[0][i] if len({c[i] for c in cands}) == 1 else None for i in range(n)]
+
+
+def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template: str,
+                cands: list[tuple[str, ...]], how: str) -> None:
+    """Write a glued row's cells from its surviving candidates."""
+    table, row = rr.table, rr.code
+    if not cands:
+        b.finding("READ_UNSPLITTABLE", "warning", table, row, "",
+                  f"values {rr.run!r} cannot be cut into {len(cols)} cells; marked ambiguous")
+        for col in cols:
+            b.ambiguous(table, row, col, rr.run or "", rr.source)
+        return
+    agreed = _agree(cands, len(cols))
+    for col, part in zip(cols, agreed, strict=True):
+        if part is None:
+            b.ambiguous(table, row, col, rr.run or "", rr.source)
+        else:
+            b.cell(table, row, col, part, rr.source, template)
+    if len(cands) > 1:
+        open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
+        shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
+        if open_cols:
+            b.finding("READ_AMBIGUOUS", "warning", table, row, "",
+                      f"glued values {rr.run!r} split {len(cands)} ways ({shown}); "
+                      f"ambiguous: {', '.join(open_cols)}")
+    elif how:
+        b.finding("READ_RESOLVED", "info", table, row, "", f"glued values {rr.run!r} split as "
+                  f"{'|'.join(cands[0])}, the only split {how}")
+
+
+def _row_split(rr: locate.RowRead, cols: tuple[str, ...]) -> tuple[list, list, str]:
+    """(all candidates, candidates passing the row's own identity, identity name) for a glued row."""
+    kinds = [_kind(c) for c in cols]
+    toks = split.tokens(rr.run or "")
+    cands = split.candidates(toks, kinds)
+    if rr.table == "requests":
+        good = [c for c in cands if sum(map(_int, c[:6])) == _int(c[6])]
+        return cands, good, "T3_ROWSUM"
+    if rr.table == "review_litigation":
+        good = [c for c in cands if sum(map(_int, c[:4])) == _int(c[4])]
+        return cands, good, "T4_SUM"
+    return cands, [], ""
+
+
+def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | None, str | None]:
+    """Cells of a grid row as (raw, source), trimmed to k; or a run to split when cells hold glued values."""
+    cells = list(rr.cells or ())
+    while len(cells) > k and not values.clean(cells[-1][0]):
+        cells.pop()
+    merged = any(len(split.tokens(values.clean(raw))) > 1 for raw, _ in cells)
+    if len(cells) == k and not merged:
+        return cells, None
+    return None, " ".join(values.clean(raw) for raw, _ in cells)
+
+
+def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -> None:
+    plan = layout(table, template)
+    seen: dict[str, locate.RowRead] = {}
+    for rr in rows:
+        if rr.code in seen:
+            b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "",
+                      f"row printed twice ({seen[rr.code].source}; {rr.source}); the first is kept")
+        elif rr.code not in plan:
+            b.finding("READ_UNEXPECTED_ROW", "warning", table, rr.code, "",
+                      f"row {rr.code} is not part of the {template} table; not read")
+        else:
+            seen[rr.code] = rr
+    glued: dict[str, tuple[locate.RowRead, list, list]] = {}
+    for code, cols in plan.items():
+        rr = seen.get(code)
+        if rr is None:
+            b.finding("READ_MISSING_ROW", "warning", table, code, "", f"row {code} not found in the {template} table")
+            continue
+        if rr.cells is not None:
+            parts, run = _grid_parts(rr, len(cols))
+            if parts is not None:
+                for col, (raw, src) in zip(cols, parts, strict=True):
+                    b.cell(table, code, col, raw, src, template)
+                continue
+            rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
+        try:
+            cands, good, ident = _row_split(rr, cols)
+        except split.TooManySplits:
+            _emit_split(b, rr, cols, template, [], "")
+            continue
+        if len(cands) == 1 or not ident:
+            _emit_split(b, rr, cols, template, cands, "")
+        elif len(good) == 1:
+            _emit_split(b, rr, cols, template, good, f"satisfying {ident}")
+        elif table == "requests" and good:
+            glued[code] = (rr, cands, good)
+        else:
+            _emit_split(b, rr, cols, template, good or cands, "")
+    if glued:
+        _resolve_requests(b, template, plan, glued)
+
+
+def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> None:
+    """Choose between row splits of table 三 with the column identities T3_DISP and T3_COL."""
+    fixed: dict[str, list[int]] = {}
+    for c in b.cells:
+        if c["table"] == "requests":
+            v = c["value"]
+            fixed.setdefault(c["row"], [0] * 7)[labels.REQUESTS_COLUMNS.index(c["column"])] = (
+                int(v) if c["kind"] == "number" and not math.isnan(v) else 0)
+    open_rows = list(glued)
+    options = [glued[r][2] for r in open_rows]
+    survivors: list[tuple] = []
+    if math.prod(len(o) for o in options) <= MAX_JOINT:
+        disp_rows = [r for r in plan if r not in ("new_received", "carried_in", "disposition_total", "carried_out")]
+        for combo in itertools.product(*options):
+            grid = dict(fixed)
+            grid.update({r: [_int(x) for x in cand] for r, cand in zip(open_rows, combo, strict=True)})
+            if _columns_hold(grid, disp_rows):
+                survivors.append(combo)
+    for i, code in enumerate(open_rows):
+        rr, _cands, good = glued[code]
+        chosen = sorted({combo[i] for combo in survivors}) if survivors else good
+        how = "satisfying T3_ROWSUM, T3_DISP and T3_COL" if survivors else ""
+        _emit_split(b, rr, plan[code], template, chosen, how)
+
+
+def _columns_hold(grid: dict[str, list[int]], disp_rows: list[str]) -> bool:
+    zero = [0] * 7
+    get = lambda r: grid.get(r, zero)  # noqa: E731
+    for c in range(7):
+        if sum(get(r)[c] for r in disp_rows) != get("disposition_total")[c]:
+            return False
+        if get("new_received")[c] + get("carried_in")[c] != get("disposition_total")[c] + get("carried_out")[c]:
+            return False
+    return True
+
+
+def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
+    """Table 四 printed as one glued run of 15 values: cut it by the three group totals."""
+    (rr,) = rows
+    cols = labels.REVIEW_COLUMNS
+    toks = split.tokens(rr.run or "")
+
+    def prune(prefix: tuple[str, ...]) -> bool:
+        n = len(prefix) - len(prefix) % 5
+        return all(sum(map(_int, prefix[g:g + 4])) == _int(prefix[g + 4]) for g in range(0, n, 5))
+
+    try:
+        cands = split.candidates(toks, ["int"] * 15)
+        good = cands if len(cands) <= 1 else split.candidates(toks, ["int"] * 15, prune=prune)
+    except split.TooManySplits:
+        cands, good = [], []
+    chosen, how = (cands, "") if len(cands) <= 1 or not good else (good, "satisfying T4_SUM")
+    for g, group in enumerate(_REVIEW_GROUPS):
+        part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
+        sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
+        _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "")
+
+
+def _refuse(doc: Document) -> None:
+    text = labels.norm(doc.text())
+    markers = [m for m in labels.PRE2019_MARKERS if m in text]
+    if len(markers) >= 2 or (markers and re.search(r"20(0\d|1[0-8])年", text[:300])):
+        raise ReportError(doc.path, "pre-2019 report format (no 2019/2021 template tables; printed "
+                          f"{'、'.join(markers)}); only reports under the 2019 template are read",
+                          kind="pre2019")
+    if len(text) < 200:
+        raise ReportError(doc.path, f"no report tables: the page holds only {len(text)} characters "
+                          "(a title or a link; the report may be an attachment)", kind="no_tables")
+    raise ReportError(doc.path, "no report tables found (none of tables 二–四 of the 2019/2021 "
+                      "templates is printed in the text)", kind="no_tables")
+
+
+def recognise(doc: Document) -> Recognised:
+    """Read the three tables of a document into tidy cells and reading findings."""
+    found = locate.from_grids(doc)
+    templates: dict[str, str] = {}
+    tables_found = {r.table for r in found.rows}
+    missing = set(locate.TABLES) - tables_found
+    if missing and doc.paragraphs:
+        more = locate.from_text(doc, missing, {})
+        found.rows += more.rows
+        found.table_text.update({k: v for k, v in more.table_text.items() if k in missing})
+    if not found.rows:
+        _refuse(doc)
+    b = _Builder(doc.path)
+    for table in locate.TABLES:
+        rows = [r for r in found.rows if r.table == table]
+        if not rows:
+            b.finding("READ_MISSING_TABLE", "warning", table, "", "", f"table {table} not found")
+            continue
+        key = found.table_text.get(table, "")
+        if table == "proactive":
+            templates[table] = locate.detect_proactive(key) or _proactive_by_shape(rows)
+        elif table == "requests":
+            has_sub = any(r.code.startswith("other_") and r.code != "other_disposition" for r in rows)
+            templates[table] = "v2021" if has_sub else locate.detect_requests(key)
+        if table == "review_litigation" and rows[0].code == "*":
+            _review(b, rows)
+        else:
+            _table(b, table, templates.get(table, "v2019"), rows)
+    for table, label, source in found.unknown:
+        b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
+                  "known row; its values are not read")
+    cells = frame(sorted(b.cells, key=_rank), CELL_COLUMNS)
+    return Recognised(cells, frame(b.findings, FINDING_COLUMNS), templates)
+
+
+def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
+    lic = next((r for r in rows if r.code == "admin_license" and r.cells is not None), None)
+    v2019_only = {"other_external_services", "central_procurement"}
+    if any(r.code in v2019_only for r in rows) or (lic is not None and len(lic.cells or ()) >= 3):
+        return "v2019"
+    return "v2021"
+
+
+def _rank(record: dict) -> tuple[int, int, int]:
+    """Cells in codebook order: table, then row, then column."""
+    table = record["table"]
+    return (locate.TABLES.index(table), codes(table, "row").index(record["row"]),
+            codes(table, "column").index(record["column"]))

@@ -1,0 +1,53 @@
+"""Cell text → (value, kind): blank, number, na (dash, slash, 无) or text; units normalised to 元."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal
+
+NA_TEXTS = frozenset({"-", "—", "–", "－", "——", "/", "／", "无", "N/A", "n/a", "NA", "\\"})
+_NUMBER = re.compile(r"^(?P<sign>[+\-−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?\s*(?P<unit>万元|万|亿元|亿|元|件|条|个|项|次)?$")
+_MULTIPLIER = {"万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000, "元": 1}
+
+
+def clean(text: str) -> str:
+    """NFKC, non-breaking and ideographic spaces folded, trimmed."""
+    return unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip()
+
+
+def is_value_text(text: str) -> bool:
+    """True when a cell's text is a value (number, blank or dash) rather than a label."""
+    t = clean(text)
+    return not t or t in NA_TEXTS or bool(_NUMBER.match(t)) or bool(re.fullmatch(r"[\d\s.,+\-]+", t))
+
+
+def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str | None]:
+    """Parse one cell: (value, kind, note).
+
+    `amount_unit` is the unit the column header prints for an amount (``"万元"`` for the v2021 fee
+    column, ``""`` when the column prints none, None for a count column). `note` says when the unit
+    was taken from the header or assumed, so the caller can record a finding.
+    """
+    t = clean(text)
+    if not t:
+        return math.nan, "blank", None
+    if t in NA_TEXTS:
+        return math.nan, "na", None
+    m = _NUMBER.match(t.replace(" ", ""))
+    if not m:
+        return math.nan, "text", None
+    number = Decimal(m["num"].replace(",", "") + (m["dec"] or ""))
+    if m["sign"] in ("-", "−"):
+        number = -number
+    unit, note = m["unit"], None
+    if amount_unit is not None:
+        if unit in _MULTIPLIER:
+            number *= _MULTIPLIER[unit]
+        elif amount_unit:
+            number *= _MULTIPLIER[amount_unit]
+            note = f"unit {amount_unit} taken from the column header"
+        else:
+            note = "no unit printed; read as 元"
+    return float(number), "number", note
