@@ -1,0 +1,650 @@
+"""Arithmetic identities of the templates, narrative cross-checks and the quality summary.
+
+Checks read `report.cells` and never change them. Check names (the `check` column of a finding):
+
+- ``T3_COL`` new_received + carried_in = disposition_total + carried_out, per table-三 column (error).
+- ``T3_ROWSUM`` total = the six applicant columns, per table-三 row (error); ``T3_ROWSUM_MISSING``
+  when the printed total is blank beside non-zero parts (info: missing, not a failure).
+- ``T3_DISP`` disposition_total = the sum of the disposition rows, per column (error); the
+  "other" group is the other_* rows as printed (one other_disposition row or the three v2021 rows).
+- ``T4_SUM`` total = upheld + corrected + other + pending, per table-四 row (error).
+- ``NONNEG`` / ``INTEGER`` a negative count / a fractional count (error); items_change may be
+  negative, amount_yuan may be fractional.
+- ``T2_V2019_LE`` published <= published_total on the art20_1 rows (warning).
+- ``NARR`` a count stated in the narrative matches none of the table readings tried (warning).
+- ``TABLE_ABSENT`` a table has no cells, so none of its identities can be assessed (info).
+- ``T3_XYEAR``, ``T2_V2021_XYEAR``, ``T2_V2019_XYEAR`` cross-year (warning; `check_series` only).
+
+An identity touching a cell that is absent, ambiguous, not a number, or blank under the strict
+policy is not assessable: an info finding under the identity's own name, never an error.
+Findings carry expected (the sum of the parts, or the bound) and observed (the printed value).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .codebook import codes, group_of
+from .schema import FINDING_COLUMNS, frame
+
+POLICIES = ("lenient", "strict")
+SERIES_CHECKS = ("T3_XYEAR", "T2_V2021_XYEAR", "T2_V2019_XYEAR")
+CHECK_NAMES = (
+    "T3_COL",
+    "T3_ROWSUM",
+    "T3_ROWSUM_MISSING",
+    "T3_DISP",
+    "T4_SUM",
+    "NONNEG",
+    "INTEGER",
+    "T2_V2019_LE",
+    "NARR",
+    "TABLE_ABSENT",
+    *SERIES_CHECKS,
+)
+QUALITY_COLUMNS = [
+    "checks_run",
+    "checks_passed",
+    "checks_failed",
+    "not_assessable",
+    "blank_share",
+    "ambiguous_cells",
+    "narrative_checked",
+    "narrative_agreed",
+    "blank_policy",
+]
+
+R, L, P = "requests", "review_litigation", "proactive"
+COLUMNS = codes(R, "column")  # six applicant columns, then total
+APPLICANTS = [c for c in COLUMNS if c != "total"]
+OUTCOMES = ["upheld", "corrected", "other", "pending"]
+T4_ROWS = codes(L, "row")
+OTHER_V2019, OTHER_V2021 = (
+    ["other_disposition"],
+    ["other_overdue_correction", "other_unpaid_fee", "other_other"],
+)
+GROUPS = {
+    "granted": ["granted"],
+    "partially_granted": ["partially_granted"],
+    **{
+        g: [r for r in codes(R, "row") if group_of(R, "row", r) == g]
+        for g in ("denied", "unable", "not_processed")
+    },
+}
+PROACTIVE_STOCK = ["rules", "normative_docs"]
+PROACTIVE_ITEMS = [
+    "admin_license",
+    "other_external_services",
+    "admin_penalty",
+    "admin_coercion",
+    "admin_fees",
+]
+TOLERANCE = 1e-6
+
+
+# --------------------------------------------------------------------------- cell access
+
+
+@dataclass
+class _Side:
+    """A sum of cells: its value, the cells that block it, and the blanks counted as 0."""
+
+    value: float = 0.0
+    blocked: list[str] = field(default_factory=list)
+    blanks: int = 0
+
+
+class _Cells:
+    """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous."""
+
+    def __init__(self, cells: pd.DataFrame, policy: str):
+        if policy not in POLICIES:
+            raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
+        self.policy = policy
+        self.kinds: dict[tuple[str, str, str], tuple[str, float]] = {}
+        for t, r, c, kind, value in cells[["table", "row", "column", "kind", "value"]].itertuples(
+            index=False
+        ):
+            key = (t, r, c)
+            self.kinds[key] = ("duplicated", math.nan) if key in self.kinds else (kind, value)
+
+    def has_table(self, table: str) -> bool:
+        return any(k[0] == table for k in self.kinds)
+
+    def has(self, table: str, row: str | None = None, column: str | None = None) -> bool:
+        return any(k[0] == table and row in (None, k[1]) and column in (None, k[2]) for k in self.kinds)
+
+    def kind(self, key: tuple[str, str, str]) -> str:
+        return self.kinds.get(key, ("absent", math.nan))[0]
+
+    def missing_total(self, key: tuple[str, str, str]) -> bool:
+        """A blank table-三 total whose row prints a non-zero applicant cell: missing, not zero."""
+        table, row, column = key
+        if not table.endswith(R) or column != "total":
+            return False
+        return any(
+            self.kind((table, row, c)) == "number" and self.kinds[(table, row, c)][1] != 0 for c in APPLICANTS
+        )
+
+    def side(self, keys: list[tuple[str, str, str]]) -> _Side:
+        out = _Side()
+        for key in keys:
+            kind, value = self.kinds.get(key, ("absent", math.nan))
+            if kind == "number" and not math.isnan(value):
+                out.value += value
+            elif kind == "blank" and self.policy == "lenient" and self.missing_total(key):
+                out.blocked.append(f"{'/'.join(key)} blank beside non-zero parts (missing)")
+            elif kind == "blank" and self.policy == "lenient":
+                out.blanks += 1
+            else:
+                out.blocked.append(f"{'/'.join(key)} {'blank (strict policy)' if kind == 'blank' else kind}")
+        return out
+
+
+def _listing(items: list[str], shown: int = 3) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def _template(report, table: str) -> str:
+    return (report.meta.get("templates") or {}).get(table) or report.meta.get("template") or ""
+
+
+def _other_rows(cells: _Cells, template: str) -> list[str]:
+    """The "other" disposition rows as printed; the template's rows when none is printed."""
+    printed = [r for r in OTHER_V2019 + OTHER_V2021 if cells.has(R, r)]
+    return printed or (OTHER_V2021 if template == "v2021" else OTHER_V2019)
+
+
+# --------------------------------------------------------------------------- one report
+
+
+class _Run:
+    """Collects findings and pass/fail/not-assessable counts for one report."""
+
+    def __init__(self, cells: _Cells):
+        self.cells = cells
+        self.findings: list[dict] = []
+        self.tally: Counter = Counter()
+
+    def note(self, blanks: int = 0) -> str:
+        counted = f"; {blanks} blank cell(s) counted as 0" if blanks else ""
+        return f"[blank policy {self.cells.policy}{counted}]"
+
+    def add(
+        self, check, severity, table, row="", column="", expected=math.nan, observed=math.nan, message=""
+    ):
+        self.findings.append(
+            dict(
+                check=check,
+                severity=severity,
+                table=table,
+                row=row,
+                column=column,
+                expected=expected,
+                observed=observed,
+                message=message,
+            )
+        )
+
+    def not_assessable(self, check, table, row, column, what, blocked):
+        self.tally["not_assessable"] += 1
+        self.add(
+            check,
+            "info",
+            table,
+            row,
+            column,
+            message=f"{what}: not assessable ({_listing(blocked)}) {self.note()}",
+        )
+
+    def compare(self, check, table, row, column, what, parts, printed, *, lhs, rhs, severity="error"):
+        """Identity sum(parts) == sum(printed); lhs/rhs describe the two sides in the message."""
+        e, o = self.cells.side(parts), self.cells.side(printed)
+        if e.blocked or o.blocked:
+            self.not_assessable(check, table, row, column, what, e.blocked + o.blocked)
+        elif abs(e.value - o.value) > TOLERANCE:
+            self.tally["failed"] += 1
+            self.add(
+                check,
+                severity,
+                table,
+                row,
+                column,
+                e.value,
+                o.value,
+                f"{what}: {lhs} = {e.value:g} but {rhs} = {o.value:g} {self.note(e.blanks + o.blanks)}",
+            )
+        else:
+            self.tally["passed"] += 1
+
+
+def _t3(run: _Run, template: str) -> None:
+    cells = run.cells
+    disp_rows = [r for rows in GROUPS.values() for r in rows] + _other_rows(cells, template)
+    for c in COLUMNS:
+        run.compare(
+            "T3_COL",
+            R,
+            "",
+            c,
+            f"column {c}",
+            [(R, "new_received", c), (R, "carried_in", c)],
+            [(R, "disposition_total", c), (R, "carried_out", c)],
+            lhs="new_received + carried_in",
+            rhs="disposition_total + carried_out",
+        )
+        run.compare(
+            "T3_DISP",
+            R,
+            "",
+            c,
+            f"column {c}",
+            [(R, r, c) for r in disp_rows],
+            [(R, "disposition_total", c)],
+            lhs="sum of the disposition rows",
+            rhs="printed (七) total",
+        )
+    for r in [r for r in codes(R, "row") if cells.has(R, r)]:
+        parts, total = [(R, r, c) for c in APPLICANTS], (R, r, "total")
+        if cells.kind(total) == "blank":
+            side = cells.side(parts)
+            if cells.policy == "lenient" and not side.blocked and side.value == 0:
+                run.tally["passed"] += 1  # an all-empty row: a blank total is its zero
+            else:
+                run.tally["not_assessable"] += 1
+                run.add(
+                    "T3_ROWSUM_MISSING",
+                    "info",
+                    R,
+                    r,
+                    "total",
+                    side.value if not side.blocked else math.nan,
+                    message=f"row {r}: printed total is blank, so the row sum is missing {run.note()}",
+                )
+            continue
+        run.compare(
+            "T3_ROWSUM",
+            R,
+            r,
+            "",
+            f"row {r}",
+            parts,
+            [total],
+            lhs="sum of the six applicant columns",
+            rhs="printed total",
+        )
+
+
+def _t4(run: _Run) -> None:
+    for g in T4_ROWS:
+        run.compare(
+            "T4_SUM",
+            L,
+            g,
+            "",
+            f"{g}",
+            [(L, g, c) for c in OUTCOMES],
+            [(L, g, "total")],
+            lhs="upheld + corrected + other + pending",
+            rhs="printed total",
+        )
+
+
+def _t2(run: _Run) -> None:
+    if not run.cells.has(P, column="published_total"):
+        return
+    for r in PROACTIVE_STOCK:
+        e, o = run.cells.side([(P, r, "published_total")]), run.cells.side([(P, r, "published")])
+        if e.blocked or o.blocked:
+            run.not_assessable(
+                "T2_V2019_LE", P, r, "published", f"{r}: published <= published_total", e.blocked + o.blocked
+            )
+        elif o.value > e.value + TOLERANCE:
+            run.tally["failed"] += 1
+            run.add(
+                "T2_V2019_LE",
+                "warning",
+                P,
+                r,
+                "published",
+                e.value,
+                o.value,
+                f"{r}: newly published ({o.value:g}) exceeds total published ({e.value:g}) {run.note()}",
+            )
+        else:
+            run.tally["passed"] += 1
+
+
+def _nonneg(run: _Run, cells: pd.DataFrame) -> None:
+    """Counts are integers >= 0; items_change is a signed integer; amount_yuan a decimal >= 0."""
+    numbers = cells[(cells.kind == "number") & cells.table.isin([P, R, L])]
+    for table in numbers.table.unique():
+        before = len(run.findings)
+        for row, column, value in numbers.loc[numbers.table == table, ["row", "column", "value"]].itertuples(
+            index=False
+        ):
+            where = f"{table}/{row}/{column}"
+            if value < 0 and column != "items_change":
+                run.add("NONNEG", "error", table, row, column, 0.0, value, f"{where} is negative ({value:g})")
+            if column != "amount_yuan" and abs(value - round(value)) > TOLERANCE:
+                run.add(
+                    "INTEGER",
+                    "error",
+                    table,
+                    row,
+                    column,
+                    float(round(value)),
+                    value,
+                    f"{where} is not a whole number ({value:g})",
+                )
+        run.tally["failed" if len(run.findings) > before else "passed"] += 1
+
+
+def _absent(run: _Run, table: str, template: str) -> None:
+    identities = {R: "T3_COL, T3_ROWSUM, T3_DISP", L: "T4_SUM"}[table]
+    rows = codes(R, "row", template if template in ("v2019", "v2021") else None)
+    count = {R: 2 * len(COLUMNS) + len(rows), L: len(T4_ROWS)}[table] + 1  # + NONNEG
+    run.tally["not_assessable"] += count
+    run.add(
+        "TABLE_ABSENT",
+        "info",
+        table,
+        message=f"table {table} has no cells: {identities} and NONNEG not assessable {run.note()}",
+    )
+
+
+# --------------------------------------------------------------------------- narrative
+
+# metric -> readings: (label, table, rows summed over the total column)
+READINGS: dict[str, list[tuple[str, str, list[str]]]] = {
+    "applications_received": [
+        ("new_received", R, ["new_received"]),
+        ("new_received + carried_in", R, ["new_received", "carried_in"]),
+    ],
+    "applications_handled": [
+        ("disposition_total", R, ["disposition_total"]),
+        ("disposition_total + carried_out", R, ["disposition_total", "carried_out"]),
+    ],
+    "applications_carried_over": [("carried_out", R, ["carried_out"])],
+    "applications_carried_in": [("carried_in", R, ["carried_in"])],
+    "applications_granted_or_partial": [("granted + partially_granted", R, ["granted", "partially_granted"])],
+    "applications_granted": [
+        ("granted", R, ["granted"]),
+        ("granted + partially_granted", R, ["granted", "partially_granted"]),
+    ],
+    "applications_partial": [("partially_granted", R, ["partially_granted"])],
+    "applications_denied": [("denied group (三)", R, GROUPS["denied"])],
+    "applications_unable": [
+        ("unable group (四)", R, GROUPS["unable"]),
+        ("unable_not_held", R, ["unable_not_held"]),
+    ],
+    "applications_not_held": [
+        ("unable_not_held", R, ["unable_not_held"]),
+        ("unable group (四)", R, GROUPS["unable"]),
+    ],
+    "applications_not_processed": [("not_processed group (五)", R, GROUPS["not_processed"])],
+    "applications_other": [("other group (六)", R, [])],  # rows as printed, filled in per report
+    "review_cases": [("review total", L, ["review"])],
+    "litigation_cases": [
+        (
+            "litigation_direct + litigation_after_review totals",
+            L,
+            ["litigation_direct", "litigation_after_review"],
+        )
+    ],
+}
+APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees within 10 %
+
+
+def _row_total(cells: _Cells, table: str, row: str) -> float | None:
+    """The printed total of a row, or the sum of its parts when the total is blank (blanks as 0)."""
+    kind, value = cells.kinds.get((table, row, "total"), ("absent", math.nan))
+    if kind == "number":
+        return value
+    parts = APPLICANTS if table == R else OUTCOMES
+    part_kinds = [cells.kinds.get((table, row, c), ("absent", math.nan)) for c in parts]
+    if kind not in ("blank", "absent") or any(k not in ("number", "blank") for k, _ in part_kinds):
+        return None
+    if kind == "absent" and all(k == "absent" for k, _ in part_kinds):
+        return None
+    return sum(v for k, v in part_kinds if k == "number")
+
+
+def _readings(cells: _Cells, metric: str, template: str) -> list[tuple[str, str, list[str], float | None]]:
+    out = []
+    for label, table, rows in READINGS[metric]:
+        rows = rows or _other_rows(cells, template)
+        values = [_row_total(cells, table, r) for r in rows]
+        out.append((label, table, rows, None if any(v is None for v in values) else float(sum(values))))
+    if metric in ("review_cases", "litigation_cases"):  # the parts, read across the outcome columns
+        rows = READINGS[metric][0][2]
+        side = cells.side([(L, g, c) for g in rows for c in OUTCOMES])
+        out.append((f"sum of {' + '.join(rows)} outcomes", L, rows, None if side.blocked else side.value))
+    return out
+
+
+def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFrame:
+    """One row per agency-scope narrative fact about requests, review or litigation.
+
+    Columns: metric, stated, approx, evidence, readings (each "label = value" tried), matched (the
+    reading that agrees, or ""), agreed (bool), table, row (the single row compared, or ""),
+    expected (the matched reading's value, else the first one tried). A row's value is its printed
+    total, or the sum of its parts when the total is blank. Facts no reading can be computed for
+    (cells absent, ambiguous) are left out. Approximate statements agree within 10 %.
+    """
+    columns = [
+        "metric",
+        "stated",
+        "approx",
+        "evidence",
+        "readings",
+        "matched",
+        "agreed",
+        "table",
+        "row",
+        "expected",
+    ]
+    facts = report.narrative
+    if facts is None or not len(facts) or "metric" not in facts:
+        return pd.DataFrame(columns=columns)
+    cells = _Cells(report.cells, blank_policy)
+    template = _template(report, R)
+    records = []
+    for fact in facts[facts.metric.isin(list(READINGS))].itertuples(index=False):
+        if getattr(fact, "scope", "agency") == "region" or pd.isna(fact.value):
+            continue
+        approx = bool(getattr(fact, "approx", False))
+        tried = [
+            (label, table, rows, v)
+            for label, table, rows, v in _readings(cells, fact.metric, template)
+            if v is not None
+        ]
+        if not tried:
+            continue
+        slack = APPROX_TOLERANCE if approx else 0.0
+        matched = next((t for t in tried if abs(t[3] - fact.value) <= slack * t[3] + TOLERANCE), None)
+        first = matched or tried[0]
+        records.append(
+            dict(
+                metric=fact.metric,
+                stated=float(fact.value),
+                approx=approx,
+                evidence=str(getattr(fact, "evidence", "")),
+                readings="; ".join(f"{label} = {v:g}" for label, _, _, v in tried),
+                matched=matched[0] if matched else "",
+                agreed=matched is not None,
+                table=first[1],
+                row=first[2][0] if len(first[2]) == 1 else "",
+                expected=first[3],
+            )
+        )
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _narrative(run: _Run, report) -> tuple[int, int]:
+    table = narrative_agreement(report, blank_policy=run.cells.policy)
+    for fact in table[~table.agreed].itertuples(index=False):
+        run.add(
+            "NARR",
+            "warning",
+            fact.table,
+            fact.row,
+            "total",
+            fact.expected,
+            fact.stated,
+            f"narrative states {fact.stated:g} for {fact.metric} (“{fact.evidence}”) but no table reading "
+            f"agrees: {fact.readings}",
+        )
+    return len(table), int(table.agreed.sum())
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def check(report, *, blank_policy: str = "lenient"):
+    """Add check findings to `report.findings` and fill `report.quality`; never changes `cells`.
+
+    Findings of an earlier `check` (names in `CHECK_NAMES`) are replaced; reading findings stay.
+    `report.quality` is one row:
+
+    - checks_run: identity instances evaluated (T3_COL, T3_ROWSUM, T3_DISP, T4_SUM, T2_V2019_LE, and
+      NONNEG once per table) = checks_passed + checks_failed + not_assessable;
+    - checks_failed: failed strict (error) or soft (warning) identities; not_assessable includes
+      blank totals reported as T3_ROWSUM_MISSING and the identities of absent tables;
+    - blank_share: blank cells / all cells; ambiguous_cells: cells of kind "ambiguous";
+    - narrative_checked / narrative_agreed: agency-scope narrative facts compared with the tables /
+      those matching one reading (see `narrative_agreement`);
+    - blank_policy: "lenient" (a blank counts as 0, except a blank T3_ROWSUM total beside non-zero
+      parts, which is missing) or "strict" (a blank is not a number; identities touching it are not
+      assessable).
+    """
+    cells = _Cells(report.cells, blank_policy)
+    run = _Run(cells)
+    if cells.has_table(R):
+        _t3(run, _template(report, R))
+    else:
+        _absent(run, R, _template(report, R))
+    if cells.has_table(L):
+        _t4(run)
+    else:
+        _absent(run, L, _template(report, L))
+    _t2(run)
+    _nonneg(run, report.cells)
+    checked, agreed = _narrative(run, report)
+
+    old = report.findings
+    kept = old[~old["check"].isin(CHECK_NAMES)] if "check" in old else old
+    new = frame(run.findings, FINDING_COLUMNS)
+    report.findings = pd.concat([kept, new], ignore_index=True) if len(kept) else new
+    n = len(report.cells)
+    report.quality = pd.DataFrame(
+        [
+            dict(
+                checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"],
+                checks_passed=run.tally["passed"],
+                checks_failed=run.tally["failed"],
+                not_assessable=run.tally["not_assessable"],
+                blank_share=(report.cells.kind == "blank").sum() / n if n else math.nan,
+                ambiguous_cells=int((report.cells.kind == "ambiguous").sum()),
+                narrative_checked=checked,
+                narrative_agreed=agreed,
+                blank_policy=blank_policy,
+            )
+        ],
+        columns=QUALITY_COLUMNS,
+    )
+    return report
+
+
+def check_series(reports, *, blank_policy: str = "lenient") -> pd.DataFrame:
+    """Cross-year findings over reports of one agency (T3_XYEAR, T2_V2021_XYEAR, T2_V2019_XYEAR).
+
+    Only consecutive years are compared; all findings are warnings (or info when not assessable)
+    and name both years. Raises ValueError for several agencies or two reports of one year.
+    """
+    reports = sorted(reports, key=lambda r: r.meta["year"])
+    agencies = {r.meta.get("agency") for r in reports}
+    years = [r.meta["year"] for r in reports]
+    if len(agencies) > 1:
+        raise ValueError(f"check_series needs reports of one agency, got {sorted(map(str, agencies))}")
+    if len(set(years)) < len(years):
+        raise ValueError(f"check_series got two reports for one year: {years}")
+    findings: list[dict] = []
+    for prev, cur in zip(reports, reports[1:], strict=False):
+        t0, t1 = prev.meta["year"], cur.meta["year"]
+        if t1 != t0 + 1:
+            continue
+        run = _Run(_Cells(pd.concat([_tagged(prev.cells, "prev"), _tagged(cur.cells, "cur")]), blank_policy))
+        span = f"{t0}→{t1}"
+        if run.cells.has_table("prev:" + R) and run.cells.has_table("cur:" + R):
+            for c in COLUMNS:
+                run.compare(
+                    "T3_XYEAR",
+                    R,
+                    "carried_in",
+                    c,
+                    f"{span} column {c}",
+                    [("prev:" + R, "carried_out", c)],
+                    [("cur:" + R, "carried_in", c)],
+                    lhs=f"carried_out {t0}",
+                    rhs=f"carried_in {t1}",
+                    severity="warning",
+                )
+        if _template(prev, P) == _template(cur, P) == "v2021":
+            for r in PROACTIVE_STOCK:
+                _stock(run, span, r, t0, t1)
+        if _template(prev, P) == _template(cur, P) == "v2019":
+            for r in PROACTIVE_ITEMS:
+                if run.cells.has("prev:" + P, r) or run.cells.has("cur:" + P, r):
+                    run.compare(
+                        "T2_V2019_XYEAR",
+                        P,
+                        r,
+                        "prev_items",
+                        f"{span} {r}",
+                        [("prev:" + P, r, "prev_items"), ("prev:" + P, r, "items_change")],
+                        [("cur:" + P, r, "prev_items")],
+                        lhs=f"prev_items {t0} + items_change {t0}",
+                        rhs=f"prev_items {t1}",
+                        severity="warning",
+                    )
+        findings += [
+            {**f, "message": f.get("message", "").replace("prev:", f"{t0}:").replace("cur:", f"{t1}:")}
+            for f in run.findings
+        ]
+    return frame(findings, FINDING_COLUMNS)
+
+
+def _stock(run: _Run, span: str, r: str, t0: int, t1: int) -> None:
+    """in_force(t) = in_force(t-1) + issued(t) - repealed(t); repealed enters with a minus sign."""
+    cells = run.cells
+    base = cells.side([("prev:" + P, r, "in_force"), ("cur:" + P, r, "issued")])
+    repealed = cells.side([("cur:" + P, r, "repealed")])
+    printed = cells.side([("cur:" + P, r, "in_force")])
+    blocked = base.blocked + repealed.blocked + printed.blocked
+    what = f"{span} {r}"
+    if blocked:
+        run.not_assessable("T2_V2021_XYEAR", P, r, "in_force", what, blocked)
+        return
+    expected = base.value - repealed.value
+    if abs(expected - printed.value) > TOLERANCE:
+        run.add(
+            "T2_V2021_XYEAR",
+            "warning",
+            P,
+            r,
+            "in_force",
+            expected,
+            printed.value,
+            f"{what}: in_force {t0} + issued {t1} - repealed {t1} = {expected:g} but in_force {t1} = "
+            f"{printed.value:g} (amendments and expiry also change the stock) {run.note()}",
+        )
+
+
+def _tagged(cells: pd.DataFrame, tag: str) -> pd.DataFrame:
+    return cells.assign(table=tag + ":" + cells.table)

@@ -1,0 +1,43 @@
+"""Hand-checked expected files (expected/NAME.json beside the reports) as cells and `Report`s for tests.
+
+Cells under `inferred` are left out (the report alone does not determine them), so identities
+touching them are not assessable; a null value is a blank cell.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from disclosure_utils.codebook import TABLES
+from disclosure_utils.report import Report
+from disclosure_utils.schema import CELL_COLUMNS, frame
+
+from .conftest import expected, reports_dir
+
+
+def names() -> list[str]:
+    """Names (file stems) of all expected files."""
+    return sorted(p.stem for p in (reports_dir() / "expected").glob("*.json"))
+
+
+def expected_cells(name: str) -> pd.DataFrame:
+    """The determined cells of NAME as a cells frame (kind "number" or "blank", raw as str)."""
+    data = expected(name)
+    inferred = {tuple(k) for k in data.get("inferred", [])}
+    records = [
+        dict(table=c["table"], row=c["row"], column=c["column"], value=c["value"],
+             kind="blank" if c["value"] is None else "number",
+             raw="" if c["value"] is None else f"{c['value']:g}", source=f"expected/{name}.json")
+        for c in data["cells"]
+        if (c["table"], c["row"], c["column"]) not in inferred
+    ]  # fmt: skip
+    return frame(records, CELL_COLUMNS)
+
+
+def expected_report(name: str, narrative: pd.DataFrame | None = None) -> Report:
+    """A `Report` with NAME's determined cells, meta (one template for every table) and `narrative`."""
+    data = expected(name)
+    meta = dict(agency=data["agency"], year=data["year"], template=data["template"],
+                templates=dict.fromkeys(TABLES, data["template"]), path=f"expected/{name}.json")  # fmt: skip
+    return Report(meta=meta, cells=expected_cells(name),
+                  narrative=narrative if narrative is not None else pd.DataFrame())  # fmt: skip
