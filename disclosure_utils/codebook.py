@@ -24,11 +24,16 @@ def codebook() -> pd.DataFrame:
 
 def codes(table: str, axis: str, template: str | None = None) -> list[str]:
     """Codes of one table axis in codebook order, optionally only those printed in `template`."""
+    return list(_codes(table, axis, template))
+
+
+@cache
+def _codes(table: str, axis: str, template: str | None) -> tuple[str, ...]:
     df = _frame()
     sel = df[(df.table == table) & (df.axis == axis)]
     if template is not None:
         sel = sel[sel.templates.str.split(";").apply(lambda t: template in t)]
-    return list(sel.code)
+    return tuple(sel.code)
 
 
 def group_of(table: str, axis: str, code: str) -> str:

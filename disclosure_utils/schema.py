@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 CELL_COLUMNS = ["table", "row", "column", "value", "kind", "raw", "source"]
@@ -18,12 +19,22 @@ def empty_findings() -> pd.DataFrame:
     return frame([], FINDING_COLUMNS)
 
 
+NUMERIC = frozenset({"value", "expected", "observed"})
+
+
 def frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
     """A frame with exactly `columns`; `value`, `expected` and `observed` are float, the rest text."""
-    df = pd.DataFrame.from_records(records, columns=columns)
+    data = {}
     for col in columns:
-        if col in ("value", "expected", "observed"):
-            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        if col in NUMERIC:
+            data[col] = np.array([_float(r.get(col)) for r in records], dtype="float64")
         else:
-            df[col] = df[col].astype(object).where(df[col].notna(), "").astype(str)
-    return df
+            data[col] = pd.array(["" if r.get(col) is None else str(r.get(col)) for r in records], dtype="str")
+    return pd.DataFrame(data)
+
+
+def _float(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return np.nan

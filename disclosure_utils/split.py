@@ -8,13 +8,15 @@ boundary; a dash or slash is one cell. Identities then choose between the candid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 TOKEN = re.compile(r"[+\-−]?\d+(?:\.\d+)?(?:万元|万|亿元|元)?|[—–/／]|(?<![\d])-(?![\d])")
-_INT = re.compile(r"0|[1-9]\d*")
-_SIGNED = re.compile(r"[+\-−]?(?:0|[1-9]\d*)")
-_AMOUNT = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|万|亿元|元)?")
-_KIND = {"int": _INT, "signed": _SIGNED, "amount": _AMOUNT}
+_KIND = {
+    "int": re.compile(r"0|[1-9]\d*"),
+    "signed": re.compile(r"[+\-−]?(?:0|[1-9]\d*)"),
+    "amount": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|万|亿元|元)?"),
+}
+DASHES = frozenset({"—", "–", "/", "／", "-"})
 MAX_STEPS = 200_000
 
 
@@ -27,55 +29,55 @@ def tokens(run: str) -> list[str]:
     return TOKEN.findall(run)
 
 
-DASHES = frozenset({"—", "–", "/", "／", "-"})
-
-
-def _valid(part: str, kind: str, whole: bool) -> bool:
-    if part in DASHES:
-        return whole  # a dash is a cell of its own, never a piece cut from a number
-    return bool(_KIND[kind].fullmatch(part))
-
-
 def candidates(
     toks: list[str],
     kinds: list[str],
     *,
-    accept: Callable[[tuple[str, ...]], bool] | None = None,
     prune: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> list[tuple[str, ...]]:
-    """Every way to cut `toks` into len(kinds) cells, in order; `accept` filters whole splits and
-    `prune(prefix)` may reject a partial split early. Raises TooManySplits past MAX_STEPS."""
+    """Every way to cut `toks` into len(kinds) cells, in order.
+
+    `prune(prefix)` is called each time a cell is added and may reject the partial split.
+    Raises TooManySplits past MAX_STEPS steps.
+    """
     n = len(kinds)
     out: list[tuple[str, ...]] = []
     steps = 0
 
-    def parts_of(tok: str, first: int, count: int, first_cut: bool = True) -> Iterator[tuple[str, ...]]:
-        # all cuts of tok into `count` valid parts for kinds[first:first+count]
-        if count == 1:
-            if _valid(tok, kinds[first], whole=first_cut):
-                yield (tok,)
-            return
-        for i in range(1, len(tok)):
-            head = tok[:i]
-            if _valid(head, kinds[first], whole=False):
-                for rest in parts_of(tok[i:], first + 1, count - 1, first_cut=False):
-                    yield (head, *rest)
-
-    def rec(ti: int, acc: tuple[str, ...]) -> None:
+    def rec(ti: int, ci: int, acc: tuple[str, ...]) -> None:
         nonlocal steps
-        steps += 1
-        if steps > MAX_STEPS:
-            raise TooManySplits
-        if prune is not None and acc and not prune(acc):
-            return
         if ti == len(toks):
-            if len(acc) == n and (accept is None or accept(acc)):
+            if len(acc) == n:
                 out.append(acc)
             return
-        room = n - len(acc) - (len(toks) - ti - 1)
-        for count in range(1, min(room, len(toks[ti])) + 1):
-            for parts in parts_of(toks[ti], len(acc), count):
-                rec(ti + 1, acc + parts)
+        if len(acc) == n:
+            return
+        tok = toks[ti]
+        if tok in DASHES:
+            if prune is None or prune(acc + (tok,)):
+                rec(ti + 1, 0, acc + (tok,))
+            return
+        kind = _KIND[kinds[len(acc)]]
+        for end in range(ci + 1, len(tok) + 1):
+            steps += 1
+            if steps > MAX_STEPS:
+                raise TooManySplits
+            part = tok[ci:end]
+            if not kind.fullmatch(part):
+                continue
+            new = acc + (part,)
+            done = end == len(tok)
+            need = len(toks) - ti - (1 if done else 0)  # cells the remaining text must still fill, at least
+            if n - len(new) < need or n - len(new) > _room(toks, ti, end):
+                continue
+            if prune is not None and not prune(new):
+                continue
+            rec(ti + 1, 0, new) if done else rec(ti, end, new)
 
-    rec(0, ())
+    rec(0, 0, ())
     return out
+
+
+def _room(toks: list[str], ti: int, ci: int) -> int:
+    """The most cells the text after position (ti, ci) can fill: one per remaining character."""
+    return len(toks[ti]) - ci + sum(len(t) for t in toks[ti + 1:])

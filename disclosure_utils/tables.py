@@ -221,15 +221,17 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     toks = split.tokens(rr.run or "")
 
     def prune(prefix: tuple[str, ...]) -> bool:
-        n = len(prefix) - len(prefix) % 5
-        return all(sum(map(_int, prefix[g:g + 4])) == _int(prefix[g + 4]) for g in range(0, n, 5))
+        if len(prefix) % 5:
+            return True
+        group = prefix[-5:]
+        return sum(map(_int, group[:4])) == _int(group[4])
 
     try:
-        cands = split.candidates(toks, ["int"] * 15)
-        good = cands if len(cands) <= 1 else split.candidates(toks, ["int"] * 15, prune=prune)
+        good = split.candidates(toks, ["int"] * 15, prune=prune)
+        cands = good if good else split.candidates(toks, ["int"] * 15)
     except split.TooManySplits:
-        cands, good = [], []
-    chosen, how = (cands, "") if len(cands) <= 1 or not good else (good, "satisfying T4_SUM")
+        good, cands = [], []
+    chosen, how = (good, "satisfying T4_SUM") if good else (cands, "")
     for g, group in enumerate(_REVIEW_GROUPS):
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})

@@ -1,0 +1,58 @@
+"""Input that is not a readable report gets a ReportError naming the file and the reason."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import disclosure_utils as du
+
+from .conftest import reports_dir
+
+PRE2019 = ["pingtan-2018.txt", "pingtan-hzs-2017.txt", "pingtan-nyn-2016.txt", "pingtan-scj-2018.txt",
+           "pingtan-zhz-2018.txt"]
+
+
+@pytest.mark.parametrize("name", PRE2019)
+def test_pre2019_reports_are_refused_with_reason(name):
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(reports_dir() / name)
+    assert info.value.kind == "pre2019"
+    assert name in str(info.value) and "pre-2019" in info.value.reason
+
+
+def test_title_only_page_is_refused_as_having_no_tables():
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(reports_dir() / "pingtan-gaj-2020.txt")
+    assert info.value.kind == "no_tables" and "attachment" in info.value.reason
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(du.ReportError, match="empty") as info:
+        du.read_report(path)
+    assert info.value.path == str(path)
+
+
+def test_random_bytes(tmp_path):
+    path = tmp_path / "noise.txt"
+    path.write_bytes(os.urandom(4096) + bytes(range(256)))
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(path)
+    assert info.value.kind == "binary" and "noise.txt" in str(info.value)
+
+
+def test_html_page_without_tables(tmp_path):
+    path = tmp_path / "news.html"
+    path.write_text("<html><head><meta charset='utf-8'><title>新闻</title></head><body><div>首页 > 政务公开</div>"
+                    "<p>" + "本局召开政务公开工作会议，部署年度重点任务。" * 20 + "</p></body></html>", encoding="utf-8")
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(path)
+    assert info.value.kind == "no_tables" and "news.html" in str(info.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(du.ReportError, match="cannot open"):
+        du.read_report(tmp_path / "absent.txt")

@@ -1,0 +1,128 @@
+"""Table recognition on synthetic variants of real reports: plain text, glued runs, values and units."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+import disclosure_utils as du
+from disclosure_utils import values
+from disclosure_utils.document import Document, Paragraph
+from disclosure_utils.tables import recognise
+
+from .conftest import expected, reports_dir
+
+
+def _doc(text: str) -> Document:
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return Document("synthetic.txt", "text", [Paragraph(ln, f"line {i + 1}") for i, ln in enumerate(lines)])
+
+
+def _cell(cells, table, row, column):
+    hit = cells[(cells.table == table) & (cells.row == row) & (cells.column == column)]
+    assert len(hit) == 1, (table, row, column)
+    return hit.iloc[0]
+
+
+def test_plain_text_rows_read_like_the_original():
+    """pingtan-jsp-2021 re-typed as plain text, one row per line (as copied from a PDF)."""
+    report = du.read_report(reports_dir() / "pingtan-jsp-2021.txt")
+    truth = {(c["table"], c["row"], c["column"]): c["value"] for c in expected("pingtan-jsp-2021")["cells"]}
+    book = du.codebook().set_index(["table", "code"]).label_zh
+    lines = ["第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数"]
+    for code, grp in report.cells[report.cells.table == "proactive"].groupby("row", sort=False):
+        lines.append(f"{book[('proactive', code)].split(' / ')[-1]} " + " ".join(grp.raw))
+    lines.append("三、收到和处理政府信息公开申请情况 申请人情况 自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计")
+    for code, grp in report.cells[report.cells.table == "requests"].groupby("row", sort=False):
+        lines.append(f"{book[('requests', code)]} " + "  ".join(grp.raw))
+    lines.append("四、政府信息公开行政复议、行政诉讼情况 行政复议 行政诉讼 结果维持 结果纠正 其他结果 尚未审结 总计")
+    lines.append(" ".join(report.cells[report.cells.table == "review_litigation"].raw))
+    lines.append("五、存在的主要问题及改进情况")
+    got = recognise(_doc("\n".join(lines))).cells
+    assert len(got) == len(truth) == 200
+    for c in got.itertuples():
+        assert c.kind == "number" and c.value == truth[(c.table, c.row, c.column)], c
+
+
+GLUED_V2019 = (
+    "二、主动公开政府信息情况 第二十条第（一）项信息内容本年新制作数量本年新公开数量对外公开总数量"
+    "规章000规范性文件898989第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可3960181"
+    "其他对外管理服务事项100153第二十条第（六）项信息内容上一年项目数量本年增/减处理决定数量行政处罚2648-18538"
+    "行政强制1262625第二十条第（八）项信息内容上一年项目数量本年增/减行政事业性收费35-15第二十条第（九）项"
+    "信息内容采购项目数量采购总金额政府集中采购10209万"
+    "三、收到和处理政府信息公开申请情况申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+    "一、本年新收政府信息公开申请数量640020470二、上年结转政府信息公开申请数量0000000"
+    "三、本年度办理结果（一）予以公开270020130（二）部分公开（区分处理的，只计这一情形，不计其他情形）500000 5"
+    "（三）不予公开1.属于国家秘密00000002.其他法律行政法规禁止公开00000003.危及“三安全一稳定”0000000"
+    "4.保护第三方合法权益00000005.属于三类内部事务信息10000016.属于四类过程性信息0000000"
+    "7.属于行政执法案卷60000068.属于行政查询事项1000001（四）无法提供1.本机关不掌握相关政府信息220000325"
+    "2.没有现成信息需要另行制作00000003.补正后申请内容仍不明确0000000（五）不予处理1.信访举报投诉类申请0000000"
+    "2.重复申请00000003.要求提供公开出版物00000004.无正当理由大量反复申请0000000"
+    "5.要求行政机关确认或重新出具已获取信息0000000（六）其他处理1000001（七）总计630020469"
+    "四、结转下年度继续办理1000001 四、政府信息公开行政复议、行政诉讼情况 行政复议行政诉讼结果维持结果纠正其他结果"
+    "尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计"
+    "10203120001200000五、存在的主要问题及改进情况"
+)
+
+
+@pytest.fixture(scope="module")
+def glued():
+    return recognise(_doc(GLUED_V2019))
+
+
+def test_glued_row_resolved_by_row_sum(glued):
+    row = glued.cells[(glued.cells.table == "requests") & (glued.cells.row == "new_received")]
+    assert list(row.value) == [64, 0, 0, 2, 0, 4, 70]
+    assert (glued.findings.check == "READ_RESOLVED").any()
+
+
+def test_glued_review_table_split_by_group_totals(glued):
+    rl = glued.cells[glued.cells.table == "review_litigation"]
+    assert list(rl.value) == [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]
+
+
+def test_glued_proactive_row_without_identity_stays_ambiguous(glued):
+    nd = glued.cells[(glued.cells.table == "proactive") & (glued.cells.row == "normative_docs")]
+    assert set(nd.kind) == {"ambiguous"} and nd.value.isna().all()
+    msg = glued.findings[(glued.findings.check == "READ_AMBIGUOUS") & (glued.findings.row == "normative_docs")]
+    assert "89|89|89" in msg.message.iloc[0] and "8|98|989" in msg.message.iloc[0]
+
+
+def test_cell_fixed_by_every_candidate_is_read(glued):
+    # "2648-18538": the sign starts 本年增/减, so 上一年项目数量 is 2648 in every split
+    assert _cell(glued.cells, "proactive", "admin_penalty", "prev_items").value == 2648
+    assert _cell(glued.cells, "proactive", "admin_penalty", "decisions").kind == "ambiguous"
+    assert _cell(glued.cells, "proactive", "admin_fees", "items_change").value == -15
+
+
+def test_vanished_blanks_are_not_left_aligned():
+    text = GLUED_V2019.replace("一、本年新收政府信息公开申请数量640020470", "一、本年新收政府信息公开申请数量38 4 42")
+    got = recognise(_doc(text))
+    row = got.cells[(got.cells.table == "requests") & (got.cells.row == "new_received")]
+    assert set(row.kind) == {"ambiguous"} and row.value.isna().all()
+    hit = got.findings[(got.findings.row == "new_received") & (got.findings.check == "READ_UNSPLITTABLE")]
+    assert "38 4 42" in hit.message.iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "value", "kind"),
+    [("", None, math.nan, "blank"), ("0", None, 0, "number"), ("-", None, math.nan, "na"),
+     ("—", None, math.nan, "na"), ("/", None, math.nan, "na"), ("无", None, math.nan, "na"),
+     ("+2", None, 2, "number"), ("-8", None, -8, "number"), ("209万", "", 2_090_000, "number"),
+     ("251000元", "", 251_000, "number"), ("24252.311082", "万元", 242_523_110.82, "number"),
+     ("1,235", None, 1235, "number"), ("约三十", None, math.nan, "text")],
+)
+def test_values(raw, unit, value, kind):
+    got, got_kind, _note = values.parse(raw, amount_unit=unit)
+    assert got_kind == kind
+    assert (math.isnan(got) and math.isnan(value)) or math.isclose(got, value)
+
+
+def test_html_and_text_copies_read_to_the_same_cells():
+    text = du.read_report(reports_dir() / "pingtan-hzs-2023.txt").cells.set_index(["table", "row", "column"])
+    html = du.read_report(reports_dir() / "pingtan-hzs-2023-web.html").cells.set_index(["table", "row", "column"])
+    both = text.join(html, how="inner", suffixes=("_txt", "_html"))
+    decided = both[(both.kind_txt == "number")]
+    assert len(decided) >= 197
+    assert (decided.value_txt == decided.value_html).all()
