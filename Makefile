@@ -21,13 +21,13 @@ dataset: setup
 	$(BIN)/disclosure build data/raw -o data/processed
 
 figures: dataset
-	$(BIN)/python -m disclosure_utils.notebooks notebooks
+	$(BIN)/python notebooks/run_all.py
 
 ## every test: ruff, unit tests, and the notebooks under nbval
 test: setup
 	$(BIN)/ruff check .
 	$(BIN)/pytest
-	$(BIN)/pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -p no:randomly notebooks
+	$(BIN)/pytest --nbval-lax --nbval-current-env --nbval-cell-timeout=600 notebooks
 
 bench: setup
 	$(BIN)/python benchmarks/bench_read.py

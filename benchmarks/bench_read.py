@@ -1,0 +1,62 @@
+"""Time `read_report` on every shared report, and `pandas.read_html` on the HTML reports.
+
+Run: `make bench` (or `.venv/bin/python benchmarks/bench_read.py [--repeat N]`). Prints figures only;
+no test depends on timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import disclosure_utils as du
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _time(fn, repeat: int) -> float:
+    fn()  # warm up (imports, caches)
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def _read(path: Path) -> None:
+    try:
+        du.read_report(path)
+    except du.ReportError:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", default=str(ROOT / "data" / "raw"))
+    args = parser.parse_args()
+    files = sorted(p for p in Path(args.dir).iterdir() if p.suffix in (".txt", ".html", ".pdf", ".docx"))
+    rows = [{"file": p.name, "format": p.suffix[1:], "seconds": _time(lambda p=p: _read(p), args.repeat)}
+            for p in files]
+    df = pd.DataFrame(rows)
+    text = df[df.format == "txt"]
+    print(f"text reports: {len(text)} in {text.seconds.sum():.3f} s → {len(text) / text.seconds.sum():.0f} reports/s "
+          f"(median {text.seconds.median() * 1000:.1f} ms)")
+    for fmt, grp in df.groupby("format"):
+        print(f"{fmt:5s} n={len(grp):3d}  median {grp.seconds.median() * 1000:8.1f} ms  max {grp.seconds.max() * 1000:8.1f} ms")
+    for p in files:
+        if p.suffix == ".html":
+            html = p.read_text(encoding="utf-8")
+            theirs = _time(lambda html=html: pd.read_html(io.StringIO(html)), args.repeat)
+            ours = float(df.loc[df.file == p.name, "seconds"].iloc[0])
+            print(f"{p.name}: read_report {ours * 1000:.1f} ms vs pandas.read_html {theirs * 1000:.1f} ms "
+                  f"(ratio {ours / theirs:.2f})")
+
+
+if __name__ == "__main__":
+    main()

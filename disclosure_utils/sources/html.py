@@ -1,0 +1,237 @@
+"""HTML page bytes → `Document`: report tables as grids, the other text as paragraphs, in reading order.
+
+Source strings are 1-based: a grid is "table T" (T counts grids), its cells "table T row R cell C" (R counts
+the <tr>, C the <td>/<th> as printed, spans not expanded); a paragraph is "html block N" (N counts paragraphs).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from ..document import Block, Cell, Document, Grid, Paragraph
+from ..errors import ReportError
+
+MAX_HTML_DEPTH = 200  # element nesting deeper than this is refused (report pages stay far below it)
+MAX_BAD_CHARS = 0.001  # share of undecodable bytes tolerated (kept visible as U+FFFD) in a last-resort decode
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_DECLARED = re.compile(
+    rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.I
+)
+_HTML_END = re.compile(r"</html\s*>", re.I)  # libxml2 drops all that follows one; pages have text there
+_BIG5 = frozenset({"big5", "big5hkscs", "cp950"})  # the declarations worth trying before gb18030
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml will not store these
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not _CONTROL_BYTES.fullmatch(bytes([b])))
+# Marks written into the tree: noncharacters, XML-compatible and never meant to occur in a page.
+_LINE, _GRID = "\ufdd0", "\ufdd1"
+_DROPPED = (_LINE, _GRID, "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")  # marks, zero-width characters
+
+_SKIP = ("head", "title", "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "select")  # fmt: skip
+_BLOCK = frozenset({
+    "html", "body", "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "blockquote", "pre", "center", "section", "article", "header", "footer", "nav", "aside", "main", "address",
+    "figure", "figcaption", "form", "fieldset", "legend", "hr", "caption", "table", "thead", "tbody", "tfoot",
+    "tr", "td", "th",
+})  # fmt: skip
+
+
+def read_html(data: bytes, path: str) -> Document:
+    """Read an HTML page: innermost tables become `Grid`s, all other text `Paragraph`s.
+
+    Tables that hold other tables are layout: their own text becomes paragraphs and only the tables
+    inside become grids. <br> and block elements (<p>, <div> …) end a paragraph, and inside a cell
+    become a newline; whitespace (&nbsp; and U+3000 included) collapses to one space. Raises
+    `ReportError` for bytes that are not text, nesting deeper than MAX_HTML_DEPTH, or no text at all.
+    """
+    text = _decode(data, path)
+    if any(char in text for char in _DROPPED):
+        text = text.translate(dict.fromkeys(map(ord, _DROPPED)))
+    text = _HTML_END.sub("", text)
+    # The HTML parser loads no DTD and expands only the predefined HTML entities.
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False,
+        default_doctype=False, collect_ids=False,
+    )  # fmt: skip
+    root = etree.fromstring(_without_controls(text.encode("utf-8"), path), parser)
+    if root is None:
+        raise ReportError(path, "the HTML page has no text")
+    _check_depth(root, path)
+    fatal = [e.message for e in parser.error_log if e.level_name == "FATAL"]
+    if fatal:
+        raise ReportError(path, f"the HTML parser stopped early: {fatal[0]}")
+    title = _title(root)
+    etree.strip_elements(root, *_SKIP, with_tail=False)
+    grids = _grids(root)
+    for node in root.iter(*_BLOCK, "br"):  # mark every line boundary left outside the grids
+        own, tail = node.text, node.tail
+        try:
+            _mark_line(node, own, tail)
+        except ValueError:  # a character reference such as &#1; gave text lxml will not store again
+            _mark_line(node, _xml_safe(own), _xml_safe(tail))
+    flat = _flat(root)
+    if flat.count(_GRID) != len(grids):
+        raise ReportError(path, "the page contains U+FDD1, a noncharacter this reader reserves")
+    blocks: list[Block] = []
+    paragraphs = 0
+    for piece in flat.split(_LINE):
+        if piece in grids:
+            blocks.append(grids[piece])
+        elif line := _clean(piece):
+            paragraphs += 1
+            blocks.append(Paragraph(line, f"html block {paragraphs}"))
+    if not blocks:
+        raise ReportError(path, "the HTML page has no text")
+    return Document(path=path, format="html", blocks=blocks, title=title)
+
+
+def _decode(data: bytes, path: str) -> str:
+    """BOM, else UTF-8, else a declared Big5, else GB18030 (what GBK/GB2312 pages are read as).
+
+    Each is taken if it decodes strictly, or with at most MAX_BAD_CHARS of bytes left as U+FFFD."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            data, candidates = data[len(bom) :], [encoding]
+            break
+    else:
+        # Valid UTF-8 wins over any declaration: UTF-8 Chinese often decodes "strictly" as GBK mojibake,
+        # while GBK text is practically never valid UTF-8. A GBK/GB2312 declaration adds nothing to gb18030.
+        declared = _declared(data[:4096])
+        candidates = ["utf-8", *([declared] if declared in _BIG5 else []), "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            # a few broken bytes (a page cut off inside a character) are tolerated, left visible
+            text = data.decode(encoding, errors="replace")
+            if text.count("\ufffd") <= MAX_BAD_CHARS * len(text):
+                return text
+    raise ReportError(path, f"the bytes cannot be decoded as text (tried {', '.join(candidates)})")
+
+
+def _declared(head: bytes) -> str | None:
+    """The charset a <meta> tag or XML declaration names, as a Python codec name."""
+    match = _DECLARED.search(head)
+    if not match:
+        return None
+    try:
+        return codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+    except LookupError:
+        return None
+
+
+def _without_controls(raw: bytes, path: str) -> bytes:
+    """UTF-8 bytes without control characters, unless they show the file is binary data."""
+    controls = len(raw.translate(None, _NOT_CONTROL_BYTES))
+    if b"\x00" in raw or controls > 0.01 * len(raw):
+        raise ReportError(path, "the file holds binary data, not an HTML page")
+    return _CONTROL_BYTES.sub(b"", raw) if controls else raw
+
+
+def _xml_safe(text: str | None) -> str | None:
+    """Text lxml will store: a form feed (whitespace in HTML) as a space, other refused characters
+    (left by character references such as &#1;) as a visible U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text.replace("\x0c", " ")) if text else text
+
+
+def _mark_line(node: etree._Element, text: str | None, tail: str | None) -> None:
+    node.tail = _LINE + tail if tail else _LINE
+    if node.tag != "br":
+        node.text = _LINE + text if text else _LINE
+
+
+def _check_depth(root: etree._Element, path: str) -> None:
+    if root.xpath(f"boolean(//*[not(*)][ancestor::*[{MAX_HTML_DEPTH}]])"):  # a leaf that deep
+        raise ReportError(path, f"HTML elements are nested deeper than {MAX_HTML_DEPTH} levels")
+
+
+def _title(root: etree._Element) -> str | None:
+    """<title> text, else the first <h1>/<h2>."""
+    for node in (*root.iter("title"), *root.iter("h1", "h2")):
+        if text := _clean(_flat(node)):
+            return text
+    return None
+
+
+def _grids(root: etree._Element) -> dict[str, Grid]:
+    """Turn each innermost table into a Grid and leave in its place a line the grid is keyed by."""
+    grids: dict[str, Grid] = {}
+    for table in [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]:
+        t = len(grids) + 1
+        rows = tuple(
+            tuple(
+                Cell(
+                    _cell_text(td),
+                    f"table {t} row {r} cell {c}",
+                    _span(td, "colspan", 1000),
+                    _span(td, "rowspan", 65534),
+                )
+                for c, td in enumerate(tr.iterchildren("td", "th"), 1)
+            )
+            for r, tr in enumerate(table.iter("tr"), 1)
+        )
+        if not any(cell.text for row in rows for cell in row):
+            continue  # a spacer table: nothing printed in it
+        key = f"{_GRID}{t}"
+        grids[key] = Grid(rows, f"table {t}")
+        captions = [_xml_safe(_flat(node)) for node in table.iterchildren("caption")]
+        table.clear(keep_tail=True)
+        table.text = _LINE.join(["", *captions, key, ""])
+    return grids
+
+
+def _cell_text(td: etree._Element) -> str:
+    if not len(td):
+        return _clean(td.text) if td.text else ""
+    if len(td) == 1 and not len(child := td[0]) and _blank(td.text) and _blank(child.tail):
+        return _clean(child.text) if child.text else ""  # the usual <td><p>text</p></td>
+    parts: list[str] = []
+    _cell_parts(td, parts)
+    return _clean("".join(parts))
+
+
+def _cell_parts(node: etree._Element, parts: list[str]) -> None:
+    """The text under `node` in order, with a line mark at each <br> and around each block element."""
+    if node.text:
+        parts.append(node.text)
+    for child in node:
+        if child.tag == "br":
+            parts.append(_LINE)
+        elif child.tag in _BLOCK:
+            parts.append(_LINE)
+            _cell_parts(child, parts)
+            parts.append(_LINE)
+        else:
+            _cell_parts(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def _flat(node: etree._Element) -> str:
+    return etree.tostring(node, method="text", encoding="unicode", with_tail=False)
+
+
+def _clean(text: str) -> str:
+    """Whitespace runs (&nbsp; and U+3000 included) → one space; lines (between marks) stripped and
+    joined by \\n, empty ones dropped."""
+    if _LINE not in text:
+        return " ".join(text.split())
+    lines = (" ".join(line.split()) for line in text.split(_LINE))
+    return "\n".join(line for line in lines if line)
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or text.isspace()
+
+
+def _span(td: etree._Element, name: str, limit: int) -> int:
+    """A colspan/rowspan as HTML reads it: leading digits, at least 1, at most the HTML limit."""
+    value = td.get(name)
+    if value is None:
+        return 1
+    if not value.isdigit():
+        value = re.match(r"\s*(\d*)", value).group(1) or "1"
+    return min(max(int(value), 1), limit)
