@@ -1,0 +1,724 @@
+"""Sections and narrative facts (channel activity, stated counts) with their evidence.
+
+`extract(doc)` returns two frames:
+
+- sections (`SECTION_COLUMNS`): section code (overview, proactive, requests, review_litigation,
+  problems, other), heading as printed, start/end offsets into `doc.text()`, text. Headings count
+  with an ordinal (一、总体情况, glued to the text or not) or, without one, alone on their line or
+  directly followed by a glued table; a preamble listing the parts is never a heading. An unknown
+  extra section (二、政务公开工作主要任务落实情况, pre-2019 收费及减免) stays inside the one before it.
+- facts (`NARRATIVE_COLUMNS`): one row per number the narrative states for a metric.
+
+Metrics (value as a count unless said):
+
+=============================== =========================================================
+website_posts                   items posted on the (portal) website: 网站…发布信息 N 条
+weibo_posts / wechat_posts      posts on 政务微博 / 微信公众号
+new_media_posts                 posts on 政务新媒体 in general
+new_media_accounts              政务新媒体 accounts run (not those closed or newly opened)
+followers                       粉丝 / 关注人数 / 关注用户 / 用户 (not 新增)
+page_views                      浏览量 / 访问量 / 阅读量 / 阅读次数 / 点击量 / 播放量 (no averages)
+press_conferences               新闻发布会 / 发布活动 held
+policy_interpretations          政策解读 published
+gov_service_items               政务服务事项 listed
+bulletin_issues                 政府公报 issues (期)
+hotline_messages                12345 / 热线 / 留言 / 信箱 / 来信 messages received or handled
+info_fee_yuan                   信息处理费 charged, in 元 (未收取/没有产生 … → 0)
+proactive_items                 主动公开政府信息 N 条 with no single channel named
+applications_received           收到/受理/新收/接收 … 申请 N 件; also 全年办理 … 申请 N 件
+applications_handled            办结/答复/办理完毕 N 件
+applications_carried_over       结转/顺延 下年度 N 件, N 件 … 办理中
+applications_carried_in         上年度结转 / 结转上年度 N 件
+applications_granted_or_partial 予以公开及部分公开 N 件
+applications_granted            予以/全部/同意 公开, 公开答复 N 件
+applications_partial            部分公开 N 件
+applications_denied             不予公开 N 件
+applications_unable             无法提供 N 件
+applications_not_held           不掌握 (相关信息) N 件
+applications_not_processed      不予处理 N 件
+applications_other              其他处理 / 其他情况 N 件
+review_cases                    行政复议 N 件/起
+litigation_cases                (行政)诉讼 N 件/起
+=============================== =========================================================
+
+Rules, chosen for precision over recall:
+
+- A number counts only with a unit word after it (条, 件, 次, 人, 篇, 期, 场, 项, 个, 元 …), or a
+  万/亿 multiplier for followers and page views. Years, dates, document numbers, phone numbers,
+  ordinals (第 N), percentages, N 个方面/领域 and numbers inside 《》 are never facts. 1.18万 → 11800,
+  160多万 → 1600000, 三十二 → 32, 1,235 → 1235; 余/多/超/近/约/逾/突破/以上 set `approx`.
+- A number is read against its own clause (split at ，,;: outside “…” and 《…》), from the count
+  before it: the metric's keyword must be there, the nearest keyword wins. A post count names its
+  one channel in its clause (two channels: none; 微博、微信分别发布 N 条和 M 条 pairs them), or is a
+  bare "共发布 N 条" right after a clause naming one channel. 栏目/专栏 counts, 依申请 counts, and
+  counts after 历年/截至 in the sentence (cumulative) are not posts or views.
+- Parts after 其中 are never reported as the total's metric (a part with the same metric as the
+  total before 其中 is dropped); parts of other metrics (其中予以公开 N 件) are kept. Counts given
+  with their share (…N 条，占 x%) are left out, except request dispositions.
+- Table text is skipped: grid blocks, sentences carrying table labels (第二十条第, 信息内容,
+  申请人情况, 本列数据 …) and, in sections 二–四, sentences with a run of 7+ digits.
+- Request metrics need 申请 in the sentence or the one before (review/litigation: or 公开 in the
+  sentence), and no hotline or petition words (12345, 信访, 投诉, 留言 …) in the sentence.
+- scope is "region" when the sentence, up to the number's clause, speaks of 全市/全区/全县/全省,
+  各级, 我区各… or 公开单位; else "agency". account is the quoted account in the number's clause
+  (“平潭发布”微信公众号 → 平潭发布), or for post, follower and view counts the one in the nearest
+  earlier clause of the sentence that names a channel.
+- 信息处理费: N 元/万元 → value in 元; 未收取/没有产生/无收取 … 处理费 → 0, raw the phrase, unit "".
+- evidence is the sentence as printed; start/end and raw are the number as printed (with its
+  approximation markers and multiplier, without the unit).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from .document import Document, Grid
+
+SECTION_CODES = ("overview", "proactive", "requests", "review_litigation", "problems", "other")
+SECTION_COLUMNS = ["section", "heading", "start", "end", "text"]
+NARRATIVE_COLUMNS = [
+    "metric",
+    "value",
+    "unit",
+    "approx",
+    "scope",
+    "account",
+    "section",
+    "evidence",
+    "start",
+    "end",
+    "raw",
+]
+
+# ----------------------------------------------------------------------------- normalised text
+
+_KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
+
+
+@dataclass
+class _Text:
+    """`doc.text()` with whitespace removed and NFKC applied; `pos[i]` is s[i]'s offset in the original."""
+
+    original: str
+    s: str
+    pos: list[int]
+    line_starts: set[int]  # indices of s that follow a line break in the original
+    table: list[bool]  # s[i] comes from a grid block
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Original offsets of s[i:j]."""
+        return self.pos[i], self.pos[j - 1] + 1
+
+    def orig(self, i: int, j: int) -> str:
+        a, b = self.span(i, j)
+        return self.original[a:b]
+
+
+def _grid_spans(doc: Document) -> list[tuple[int, int]]:
+    """Offsets of grid blocks in `doc.text()` (blocks are joined by newlines)."""
+    spans, at = [], 0
+    for block in doc.blocks:
+        if isinstance(block, Grid):
+            n = len("\n".join(" ".join(c.text for c in row) for row in block.rows))
+            spans.append((at, at + n))
+        else:
+            n = len(block.text)
+        at += n + 1
+    return spans
+
+
+def _normalise(doc: Document) -> _Text:
+    text = doc.text()
+    in_grid = [False] * len(text)
+    for a, b in _grid_spans(doc):
+        in_grid[a:b] = [True] * (b - a)
+    chars: list[str] = []
+    pos: list[int] = []
+    starts: set[int] = {0}
+    for i, c in enumerate(text):
+        if c.isspace():
+            if c in "\n\r":
+                starts.add(len(chars))
+            continue
+        for n in c if c in _KEEP else unicodedata.normalize("NFKC", c):
+            if not n.isspace():
+                chars.append(n)
+                pos.append(i)
+    table = [in_grid[p] for p in pos]
+    return _Text(text, "".join(chars), pos, starts, table)
+
+
+# ----------------------------------------------------------------------------- sections
+
+_ORDINAL = r"[一二三四五六七八九十]{1,2}[、.]"  # NFKC has made ． a .
+_HEADINGS = {
+    "overview": r"总体情况|总体概况|总体概述|概述",
+    "proactive": r"主动公开政府信息的?情况|政府信息主动公开的?情况",
+    "requests": r"收到和处理政府信息公开申请的?情况|政府信息依申请公开(?:工作|办理)?的?情况|依申请公开政府信息的?情况",
+    "review_litigation": r"(?:因)?政府信息公开(?:工作)?被?(?:申请)?行政法?复议[、,，和与及]*(?:提起)?(?:行政)?诉讼的?情况",
+    "problems": r"(?:政府信息公开(?:工作)?)?(?:存在的?)?(?:主要)?问题(?:及|和|与)(?:改进|整改)的?(?:情况|措施)",
+    "other": r"其[他它](?:需要|需)(?:报告|说明)的事项|需要说明的其他事项(?:与附表)?",
+}
+_ORDINAL_ONLY = {"other": r"附表|政府信息公开情况统计表"}  # headings accepted only after an ordinal
+_TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
+
+
+def _heading_candidates(t: _Text) -> list[tuple[int, int, str]]:
+    """(start, end, code) in normalised text of every plausible section heading, in text order."""
+    out = []
+    for code in SECTION_CODES:
+        names = _HEADINGS[code]
+        strong = names + ("|" + _ORDINAL_ONLY[code] if code in _ORDINAL_ONLY else "")
+        # 二、主动公开…, or 一总体情况 right after a sentence when the 、 was lost
+        ordinal = rf"(?<![(\[{{一二三四五六七八九十]){_ORDINAL}|(?<=[。)])[一二三四五六七]"
+        hits = [m.span() for m in re.finditer(rf"(?:{ordinal})(?:{strong})", t.s)]
+        for m in re.finditer(names, t.s):
+            alone = m.start() in t.line_starts and (m.end() in t.line_starts or m.end() == len(t.s))
+            if alone or _TABLE_START.match(t.s, m.end()):
+                hits.append(m.span())
+        out += [(a, b, code) for a, b in hits if not _listed(t.s, a, b)]
+    return sorted(out)
+
+
+def _listed(s: str, a: int, b: int) -> bool:
+    """A name inside a list of the parts (…情况、主动公开政府信息情况、…)."""
+    return (a > 0 and s[a - 1] in "、和及") or (b < len(s) and s[b] in "、")
+
+
+def _section_bounds(t: _Text) -> list[tuple[str, int, int]]:
+    """(code, heading start, heading end) in reading order, each code at most once."""
+    chosen, last = [], -1
+    candidates = _heading_candidates(t)
+    for code in SECTION_CODES:
+        hit = next(((a, b) for a, b, c in candidates if c == code and a > last), None)
+        if hit:
+            chosen.append((code, *hit))
+            last = hit[1]
+    return chosen
+
+
+def _sections(t: _Text) -> tuple[pd.DataFrame, list[tuple[str, int, int]]]:
+    bounds = _section_bounds(t)
+    records, spans = [], []
+    for k, (code, a, b) in enumerate(bounds):
+        end_n = bounds[k + 1][1] if k + 1 < len(bounds) else len(t.s)
+        start = t.pos[a]
+        end = t.pos[end_n] if end_n < len(t.s) else len(t.original)
+        records.append(
+            dict(section=code, heading=t.orig(a, b), start=start, end=end, text=t.original[start:end])
+        )
+        spans.append((code, a, end_n))
+    df = pd.DataFrame.from_records(records, columns=SECTION_COLUMNS)
+    return df.astype({"start": "int64", "end": "int64"}), spans
+
+
+# ----------------------------------------------------------------------------- numbers
+
+_CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+UNITS = ("人次", "篇次", "条次", "场次", "万元", "条", "件", "次", "人", "个", "篇", "期", "场", "项", "起", "家", "户",
+         "名", "份", "元", "宗", "位")  # fmt: skip
+_QTY = re.compile(
+    r"(?P<pre>超过|突破|接近|将近|大约|超|近|约|逾)?"
+    r"(?P<num>(?<![\d.,])\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?"
+    r"|(?<![零〇一二两三四五六七八九十百千第])[零〇一二两三四五六七八九十百千]+)"
+    r"(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多|以上)?"
+    rf"(?P<unit>{'|'.join(UNITS)})?"
+)
+_NOT_A_COUNT = re.compile(
+    r"[%‰]|百分点|(?:方面|领域|类|大类|工作日|部门|单位|批次|小时|分钟|季度|月|周|天|年|岁)"
+)
+
+
+def cn_number(text: str) -> int | None:
+    """Chinese numerals of two or more characters with 十/百/千 (三十二 → 32, 一百零五 → 105), else None."""
+    if len(text) < 2 or not any(u in text for u in _CN_UNITS):
+        return None
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            if digit is not None and _CN_DIGITS[ch] != 0:
+                return None  # two digits in a row (一二)
+            digit = _CN_DIGITS[ch] or None
+        else:
+            total += (digit if digit is not None else 1) * _CN_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def parse_number(raw: str) -> tuple[float, bool] | None:
+    """(value, approx) of a number as printed: 1.18万 → 11800, 160多万 → 1600000 (approx), 三十二 → 32."""
+    m = _QTY.fullmatch(unicodedata.normalize("NFKC", re.sub(r"\s+", "", raw)))
+    if not m or m["unit"]:
+        return None
+    return _value(m)
+
+
+def _value(m: re.Match) -> tuple[float, bool] | None:
+    num = m["num"]
+    if num[0].isdigit():
+        value = Decimal(num.replace(",", ""))
+    else:
+        n = cn_number(num)
+        if n is None:
+            return None
+        value = Decimal(n)
+    value *= {"万": 10**4, "亿": 10**8}.get(m["mult"] or "", 1)
+    return float(value), bool(m["pre"] or m["mid"] or m["post"])
+
+
+@dataclass
+class _Qty:
+    a: int  # number span in normalised text (approximation markers and multiplier included)
+    b: int
+    unit: str
+    value: float
+    approx: bool
+    end: int  # end of the unit
+
+
+def _quantities(s: str, a: int, b: int) -> list[_Qty]:
+    """Counts stated in s[a:b]: a number with a unit (or a 万/亿 multiplier), not a share or ordinal."""
+    out = []
+    titles = [m.span() for m in re.finditer(r"《[^《》]*》", s[a:b])]
+    for m in _QTY.finditer(s, a, b):
+        inside = any(x < m.start("num") - a < y for x, y in titles)
+        if inside or not (m["unit"] or m["mult"]):
+            continue
+        if (m.start() and s[m.start() - 1] in "第-~—") or _NOT_A_COUNT.match(s, m.end()):
+            continue
+        parsed = _value(m)
+        if parsed is not None:
+            end = m.start("unit") if m["unit"] else m.end()
+            out.append(_Qty(m.start(), end, m["unit"] or "", *parsed, m.end()))
+    return out
+
+
+# ----------------------------------------------------------------------------- facts
+
+_CHANNELS = {
+    "website": r"网站|门户网|政府网|官网",
+    "weibo": r"微博",
+    "wechat": r"微信|公众号|公众平台",
+    "new_media": r"新媒体|抖音|头条号|视频号|客户端|APP|App",
+}
+_ACCOUNT = re.compile(
+    r"“([^”“]{2,30})”(?:官方)?(微信公众号|微信公众平台|微信|公众号|政务微博|新浪微博|微博|抖音号|抖音|视频号|头条号|客户端|APP|App)"
+)
+_POST_METRIC = {"website": "website_posts", "weibo": "weibo_posts", "wechat": "wechat_posts",
+                "new_media": "new_media_posts"}  # fmt: skip
+_POST_UNITS = {"条", "篇", "条次", "篇次"}
+_POST_VERB = re.compile(r"发布|推送|发送|发表|更新|公开|刊发|刊登|上传|公布")
+_POST_NOUN = re.compile(r"信息|文章|稿件|动态|内容|讯息|图文|作品|视频")
+_REGION = re.compile(r"全(?:省|市|区|县|州|盟|旗)|各级|我(?:省|市|区|县)各|公开单位")
+_CHANNEL_MENTION = re.compile(
+    r"网|栏目|专栏|微博|微信|公众号|公众平台|新媒体|抖音|头条号|视频号|客户端|APP|App"
+)
+_CUMULATIVE = re.compile(r"历年|截至|截止")
+_FOLLOW_ON = re.compile(
+    r"(?:\d{4}年度?|今年|本年度?)?(?:并|同时|共|累计|全年|年内|共计|及时)*(?:发布|推送|发送|发表|更新|刊发)"
+)
+_TABLE_TEXT = re.compile(
+    r"第二十条第|信息内容|本年新制作|本年制发件数|申请人情况|本列数据|结果维持结果纠正|尚未审结总计|"
+    r"自然人法人|商业企业科研机构|指标名称|计量单位"
+)
+_NO_FEE = re.compile(r"(?:未|没有|无)(?:收取|产生)(?:任何)?(?:政府)?(?:信息)?(?:公开)?(?:信息)?处理费")
+_HOTLINE_WORDS = re.compile(r"12345|热线|信访|投诉|来信|来电|留言|信箱|诉求|咨询|提案|建议")
+_REQUEST_CONTEXT = re.compile(r"申请")
+
+_DISPOSITION = {"件"}
+_APP = {"件", "份", "个", "条", "项", "宗"}
+_CASE = {"件", "起", "宗", "个"}
+_COUNT_FILL = r"(?:信息数|[”\"]?的?件数为?|为|共|共计)?"
+_ACCOUNT_CHANGE = r"关停|注销|新增|新开设|新开通|关闭|撤销|整合|原有|调整|清理|下线|停更|检查"
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A metric's keyword before the number (…keyword filler N unit) or after it (N unit filler keyword)."""
+
+    metric: str
+    units: frozenset[str]
+    pattern: re.Pattern  # on the segment before the number (end-anchored) or after the unit (start-anchored)
+    after: bool
+    lead: re.Pattern | None  # after-rules: must match the end of the segment before the number
+    exclude: re.Pattern | None  # the clause must not match
+
+
+def _rule(metric, units, keyword, fill="", *, after=False, lead=None, exclude=None) -> _Rule:
+    pattern = f"^{fill}(?P<k>{keyword})" if after else f"(?P<k>{keyword}){fill}$"
+    return _Rule(
+        metric,
+        frozenset(units),
+        re.compile(pattern),
+        after,
+        re.compile(f"(?:{lead})$") if after and lead else None,
+        re.compile(exclude) if exclude else None,
+    )
+
+
+RULES = [
+    _rule("applications_granted_or_partial", _DISPOSITION, r"予以公开(?:及|和|与|、)部分公开", _COUNT_FILL),
+    _rule("applications_partial", _DISPOSITION, r"(?<![及和与、])部分公开", _COUNT_FILL),
+    _rule("applications_granted", _DISPOSITION, r"予以公开|全部公开|同意公开|公开答复", _COUNT_FILL),
+    _rule("applications_denied", _DISPOSITION, r"不予公开", _COUNT_FILL),
+    _rule("applications_unable", _DISPOSITION, r"无法提供", _COUNT_FILL),
+    _rule("applications_not_held", _DISPOSITION, r"不掌握(?:相关)?(?:政府)?(?:信息)?", _COUNT_FILL),
+    _rule("applications_not_processed", _DISPOSITION, r"不予处理", _COUNT_FILL),
+    _rule("applications_other", _DISPOSITION, r"其他处理|其他情况", _COUNT_FILL),
+    _rule("applications_carried_in", _APP, r"上一?年度?结转|结转上一?年度?", r"\S{0,16}?"),
+    _rule("applications_carried_over", _APP, r"(?:结转|顺延)(?:至|到)?(?:下一?年度?|\d{4}年度?)", r"\S{0,6}"),
+    _rule(
+        "applications_carried_over",
+        _APP,
+        r"(?:结转|顺延)(?:至|到)?下一?年度?|办理中",
+        r"\S{0,24}?",
+        after=True,
+    ),
+    _rule(
+        "applications_handled",
+        _APP,
+        r"办结|答复|办理完毕|办复|已办理|完成答复",
+        r"\S{0,18}?",
+        exclude=r"历年|累计受理",
+    ),
+    _rule("applications_handled", _APP, r"办理完毕|办结|答复", r"\S{0,10}?", after=True),
+    _rule(
+        "applications_received",
+        _APP,
+        r"(?:收到|受理|新收|接收|接到|(?<!已)办理)\S*?申请",
+        r"\S{0,8}?",
+        exclude=r"历年|累计受理",
+    ),
+    _rule(
+        "applications_received",
+        _APP,
+        r"申请",
+        r"\S{0,3}?",
+        after=True,
+        lead=r"(?:收到|受理|新收|接收|接到)\S{0,6}",
+    ),
+    _rule(
+        "review_cases",
+        _CASE,
+        r"行政复议",
+        r"(?:案件|申请)?(?:共|共计|数)?\S{0,2}?",
+        exclude=r"历年|维持|纠正|驳回",
+    ),
+    _rule(
+        "litigation_cases",
+        _CASE,
+        r"诉讼",
+        r"(?:案件)?(?:共|共计|数)?\S{0,2}?",
+        exclude=r"历年|维持|纠正|驳回",
+    ),
+    _rule("info_fee_yuan", {"元", "万元"}, r"信息处理费", r"\S{0,10}?"),
+    _rule(
+        "press_conferences", {"场", "次", "期", "场次"}, r"(?:新闻)?发布(?:会|活动)", r"(?:共|共计)?\S{0,2}?"
+    ),
+    _rule("press_conferences", {"场", "次", "场次"}, r"新闻发布(?:会|活动)", r"\S{0,10}?", after=True),
+    _rule(
+        "policy_interpretations",
+        {"篇", "件", "条", "个", "次", "期", "篇次", "项", "份"},
+        r"(?<![及和与、])解读",
+        r"类?(?:政策性?文件|信息|材料|稿件|文章|产品)?\S{0,8}?",
+        exclude=r"历年",
+    ),
+    _rule(
+        "policy_interpretations",
+        {"篇", "件", "项", "个", "份"},
+        r"解读(?!深度|质量|形式)",
+        r"\S{0,40}?(?:政策|文件)\S{0,8}?(?:进行|予以|开展)?",
+        after=True,
+    ),
+    _rule("gov_service_items", {"项", "个"}, r"政务服务事项", r"\S{0,10}?"),
+    _rule("gov_service_items", {"项", "个"}, r"政务服务事项", r"\S{0,20}?", after=True),
+    _rule("bulletin_issues", {"期"}, r"公报》?", r"\S{0,8}?"),
+    _rule(
+        "followers",
+        {"人", "名", "户", "位", ""},
+        r"粉丝|关注人数|关注用户|关注量|订阅用户|订阅数|用户",
+        r"(?:数|量|数量)?(?:已|总数)?(?:达到|达|突破|超过|共|为)?",
+        exclude=r"新增",
+    ),
+    _rule(
+        "page_views",
+        {"次", "人次", ""},
+        r"浏览量|访问量|阅读量|点击量|阅读次数|浏览次数|点击浏览数量|播放量|访问次数",
+        r"(?:已|即|累计)?(?:达到|达|突破|超过|共|为)?",
+        exclude=r"平均|月均|日均|每月|每日|每天|每周",
+    ),
+    _rule(
+        "hotline_messages",
+        {"件", "条", "次", "人次", "个"},
+        r"12345|热线|留言|信件|来信|信箱",
+        r"\S{0,20}?",
+        exclude=r"历年|满意|信访",
+    ),
+    _rule(
+        "hotline_messages",
+        {"件", "条", "次", "人次", "个"},
+        r"留言|信件|来信",
+        r"\S{0,9}?",
+        after=True,
+        exclude=r"历年|满意|信访",
+    ),
+    _rule(
+        "new_media_accounts",
+        {"个", "家"},
+        r"政务新媒体|新媒体",
+        r"(?:账号|平台|数量)?(?:共计|共有|共|总数|数量)?(?:为|达)?",
+        exclude=_ACCOUNT_CHANGE,
+    ),
+    _rule("new_media_accounts", {"个", "家"}, r"政务新媒体|新媒体账号", after=True, exclude=_ACCOUNT_CHANGE),
+    _rule(
+        "proactive_items",
+        {"条", "件", "份"},
+        r"(?<!应)(?<!应当)(?:主动公开|主动发布|公布)[了的]?(?:(?!其他)\S){0,16}?(?:政府|政务)?信息|政府信息主动公开"
+        r"|(?<!应)(?<!应当)主动公开",
+        r"(?:数|总数|总量)?(?:共计|共|达|为)?",
+        exclude=r"历年|依申请",
+    ),
+]
+_CHANNEL_METRICS = {"followers", "page_views", *_POST_METRIC.values()}
+_REQUEST_METRICS = {r.metric for r in RULES if r.metric.startswith("applications_")}
+_CASE_METRICS = {"review_cases", "litigation_cases"}
+
+
+@dataclass
+class _Clause:
+    """s[a:b], one clause of a sentence, and the counts in it."""
+
+    a: int
+    b: int
+    qtys: list[_Qty]
+
+
+def _split(s: str, a: int, b: int, seps: str, boundaries: set[int] = frozenset()) -> list[tuple[int, int]]:
+    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》, or before a boundary index."""
+    out, start, depth = [], a, 0
+    for i in range(a, b):
+        ch = s[i]
+        if i in boundaries and i > start:
+            out.append((start, i))
+            start = i
+        depth += {"“": 1, "《": 1, "”": -1, "》": -1}.get(ch, 0)
+        depth = max(depth, 0)
+        thousands = ch == "," and s[i - 1 : i].isdigit() and re.match(r"\d{3}(?!\d)", s[i + 1 : i + 5])
+        if ch in seps and not thousands and (depth == 0 or ch == "。"):
+            out.append((start, i + 1))
+            start, depth = i + 1, 0
+    if start < b:
+        out.append((start, b))
+    return out
+
+
+def _channels(text: str) -> list[str]:
+    """Channels a clause names, in order; 新媒体 gives way to a 微博 or 微信 named with it."""
+    found = sorted((m.start(), ch) for ch, p in _CHANNELS.items() for m in re.finditer(p, text))
+    names = list(dict.fromkeys(ch for _, ch in found))
+    if "new_media" in names and ("weibo" in names or "wechat" in names):
+        names.remove("new_media")  # 政务新媒体“…”微信公众号: the account is the channel
+    return names
+
+
+def _keyword_distance(rule: _Rule, before: str, after: str) -> tuple[int, int] | None:
+    """(characters between the number and the rule's keyword, -keyword length), or None if it does not match."""
+    if rule.after:
+        m = rule.pattern.match(after)
+        if m is None or (rule.lead is not None and rule.lead.search(before) is None):
+            return None
+        return m.start("k"), m.start("k") - m.end("k")
+    for i in range(len(before), -1, -1):  # the latest keyword first
+        m = rule.pattern.match(before, i)
+        if m:
+            return len(before) - m.end("k"), m.start("k") - m.end("k")
+    return None
+
+
+class _Extractor:
+    """Walks the sentences of each section and records the facts they state."""
+
+    def __init__(self, t: _Text, pdf: bool):
+        self.t = t
+        self.breaks = set() if pdf else t.line_starts
+        self.records: list[dict] = []
+
+    def run(self, spans: list[tuple[str, int, int]]) -> None:
+        first = spans[0][1] if spans else len(self.t.s)
+        for code, a, b in [("", 0, first), *spans]:
+            previous = ""
+            carry = None  # metric of the last fact, for a sentence that starts with 其中
+            for sa, sb in _split(self.t.s, a, b, "。!?", self.breaks):
+                sentence = self.t.s[sa:sb]
+                if not self._is_table(code, sa, sb):
+                    carry = self._sentence(code, sa, sb, previous, carry)
+                previous = sentence
+
+    def _is_table(self, code: str, a: int, b: int) -> bool:
+        s = self.t.s[a:b]
+        if any(self.t.table[a:b]) or _TABLE_TEXT.search(s):
+            return True
+        return code in ("proactive", "requests", "review_litigation") and re.search(r"\d{7,}", s) is not None
+
+    def _sentence(self, code: str, sa: int, sb: int, previous: str, carry: str | None) -> str | None:
+        s = self.t.s
+        sentence = s[sa:sb]
+        clauses = [_Clause(a, b, _quantities(s, a, b)) for a, b in _split(s, sa, sb, ",，;:")]
+        qizhong = sentence.find("其中")
+        qizhong = sa + qizhong if qizhong >= 0 else None
+        total_metric = carry if re.match(r"\W{0,2}其中", sentence) else None
+        last_metric = None
+        for k, clause in enumerate(clauses):
+            shares = _shares(s, clauses, k)
+            for j, q in enumerate(clause.qtys):
+                metric = self._metric(clauses, k, j, sentence, previous)
+                if metric is None:
+                    continue
+                if qizhong is not None and q.a > qizhong and total_metric is None:
+                    total_metric = last_metric
+                if qizhong is not None and q.a > qizhong and metric == total_metric:
+                    continue  # a part listed after 其中, not the total
+                if shares and metric not in _REQUEST_METRICS:
+                    continue
+                last_metric = metric
+                value = q.value * (10000 if q.unit == "万元" else 1)
+                self._add(code, clauses, k, sa, sb, metric, value, q.unit, q.approx, q.a, q.b)
+        for m in _NO_FEE.finditer(s, sa, sb):
+            k = next(i for i, c in enumerate(clauses) if c.a <= m.start() < c.b)
+            self._add(code, clauses, k, sa, sb, "info_fee_yuan", 0.0, "", False, *m.span())
+        return last_metric or carry
+
+    def _metric(self, clauses: list[_Clause], k: int, j: int, sentence: str, previous: str) -> str | None:
+        """The metric the j-th count of clause k states, or None."""
+        s = self.t.s
+        clause = clauses[k]
+        q = clause.qtys[j]
+        text = s[clause.a : clause.b]
+        seg_a = clause.qtys[j - 1].end if j else clause.a
+        qz = s.rfind("其中", seg_a, q.a)
+        seg_a = qz + 2 if qz >= 0 else seg_a
+        seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
+        before, after = s[seg_a : q.a], s[q.end : seg_b]
+        best = None
+        for rule in RULES:
+            if q.unit not in rule.units or (rule.exclude and rule.exclude.search(text)):
+                continue
+            distance = _keyword_distance(rule, before, after)
+            if distance is not None and (best is None or distance < best[0]):
+                best = (distance, rule.metric)
+        metric = best[1] if best else None
+        if metric in (None, "proactive_items"):  # one channel named: its post count; several: the total
+            channel = self._post_channel(clauses, k, j, before, after)
+            if channel or (metric is None or len(_channels(before + after[:5])) == 1):
+                return channel
+        if metric in _REQUEST_METRICS or metric in _CASE_METRICS:
+            if _HOTLINE_WORDS.search(sentence):
+                return None
+            if not (
+                _REQUEST_CONTEXT.search(sentence + previous)
+                or (metric in _CASE_METRICS and "公开" in sentence)
+            ):
+                return None
+        if metric == "litigation_cases" and "行政诉讼" not in sentence and "行政复议" not in sentence:
+            return None
+        if metric == "page_views" and _CUMULATIVE.search(s[clauses[0].a : q.a]):
+            return None  # 截至 … 累计阅读次数: since the account opened, not this year
+        return metric
+
+    def _post_channel(self, clauses: list[_Clause], k: int, j: int, before: str, after: str) -> str | None:
+        """The post metric of a count of items posted on one named channel, else None."""
+        s = self.t.s
+        clause = clauses[k]
+        q = clause.qtys[j]
+        text = s[clause.a : clause.b]
+        if (
+            q.unit not in _POST_UNITS
+            or _CUMULATIVE.search(s[clauses[0].a : q.a])
+            or re.search(r"栏目|专栏|依申请", text)
+            or re.match(r"《|\S{0,12}系列", after)
+            or not _POST_VERB.search(text)
+        ):
+            return None
+        listed = _channels(text)
+        if "分别" in text and len(listed) == len(clause.qtys) > 1:  # 微博、微信分别发布 N 条和 M 条
+            return _POST_METRIC[listed[j]]
+        if not (_POST_VERB.search(before) or _POST_VERB.match(after)):
+            return None
+        named_after = _channels(after[:5])
+        if not (named_after or _POST_NOUN.search(before[-12:] + after[:8]) or re.search(r"共|累计", before)):
+            return None
+        names = _channels(before + after[:5])
+        if names or listed:
+            return _POST_METRIC[names[0]] if len(names) == 1 and not _channels(after[5:]) else None
+        if k and _FOLLOW_ON.match(before):  # 微博29个，共发布信息1992条: the channel of the clause before
+            previous = s[clauses[k - 1].a : clauses[k - 1].b]
+            found = _channels(previous)
+            return (
+                _POST_METRIC[found[0]] if len(found) == 1 and not re.search(r"栏目|专栏", previous) else None
+            )
+        return None
+
+    def _add(self, code, clauses, k, sa, sb, metric, value, unit, approx, a, b) -> None:
+        """Record a fact stated by s[a:b] in clause k of the sentence s[sa:sb]."""
+        t = self.t
+        start, end = t.span(a, b)
+        ev_a, ev_b = t.span(sa, sb)
+        self.records.append(
+            dict(
+                metric=metric,
+                value=value,
+                unit=unit,
+                approx=approx,
+                scope="region" if _REGION.search(t.s[sa : clauses[k].b]) else "agency",
+                account=_account(t.s, clauses, k, metric),
+                section=code,
+                evidence=t.original[ev_a:ev_b].strip(),
+                start=start,
+                end=end,
+                raw=t.original[start:end],
+            )
+        )
+
+
+def _account(s: str, clauses: list[_Clause], k: int, metric: str) -> str:
+    """The quoted account (“平潭发布”微信公众号 → 平潭发布) a count is about: the one in its own clause, else for
+    channel counts the one in the nearest earlier clause of the sentence that names a channel (for a post
+    count, an account on the post's channel)."""
+    own = s[clauses[k].a : clauses[k].b]
+    names = {m.group(1) for m in _ACCOUNT.finditer(own)}
+    views = metric in ("followers", "page_views")
+    if names or metric not in _CHANNEL_METRICS or (views and _CHANNEL_MENTION.search(own)):
+        return names.pop() if len(names) == 1 else ""
+    for clause in reversed(clauses[:k]):
+        text = s[clause.a : clause.b]
+        if _CHANNEL_MENTION.search(text):
+            found = {
+                m.group(1)
+                for m in _ACCOUNT.finditer(text)
+                if views or _POST_METRIC[_channels(m.group(2))[0]] == metric
+            }
+            return found.pop() if len(found) == 1 else ""
+    return ""
+
+
+def _shares(s: str, clauses: list[_Clause], k: int) -> bool:
+    """The clause's count is given with its share (…N 条，占 x%)."""
+    nxt = s[clauses[k + 1].a : clauses[k + 1].b] if k + 1 < len(clauses) else ""
+    return bool(re.match(r"占\S{0,8}?\d+(?:\.\d+)?%", nxt))
+
+
+def extract(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(sections, narrative) frames for a document; see the module docstring for the rules."""
+    t = _normalise(doc)
+    sections, spans = _sections(t)
+    extractor = _Extractor(t, pdf=doc.format == "pdf")
+    extractor.run(spans)
+    records = sorted(extractor.records, key=lambda r: r["start"])
+    facts = pd.DataFrame.from_records(records, columns=NARRATIVE_COLUMNS)
+    return sections, facts.astype({"value": "float64", "approx": "bool", "start": "int64", "end": "int64"})
