@@ -2,32 +2,39 @@
 
 Every variant of a printed row, column, caption or template marker that the
 reader knows lives here and nowhere else. Keys are matched on normalised text
-(`norm`): NFKC, no whitespace, brackets unified to ``()``, quotes dropped,
+(`norm`): full-width folded, no whitespace, brackets unified to ``()``, quotes dropped,
 row numbers written ``1.``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+from functools import cache
 
-_BRACKETS = str.maketrans({"〔": "(", "〕": ")", "【": "(", "】": ")", "[": "(", "]": ")", "（": "(", "）": ")"})
+# Full-width ASCII → ASCII, odd spaces → space, every bracket → ( ): what NFKC does to report text,
+# as one table lookup (NFKC itself is ~10x slower on a whole report).
+_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FOLD.update({0x3000: 0x20, 0xA0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20})
+_FOLD.update({ord(c): ord("(") for c in "〔【[（"} | {ord(c): ord(")") for c in "〕】]）"})
 _QUOTES = re.compile(r"[\"'“”‘’「」『』]")
 _SPACE = re.compile(r"\s+")
 _ORDINAL = re.compile(r"(?<![\d.])(\d)\s*[、.．]")
 
 
+def fold(text: str) -> str:
+    """Full-width letters, digits and punctuation to ASCII, odd spaces to spaces, brackets to ( )."""
+    return text.translate(_FOLD)
+
+
 def norm(text: str) -> str:
-    """Normalise a label for matching: NFKC, whitespace removed, brackets and ordinals unified."""
-    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
-    text = _QUOTES.sub("", _SPACE.sub("", text))
+    """Normalise a label for matching: width folded, whitespace removed, brackets and ordinals unified."""
+    text = _QUOTES.sub("", _SPACE.sub("", fold(text)))
     return _ORDINAL.sub(r"\1.", text)
 
 
 def norm_spaced(text: str) -> str:
     """Like `norm` but keeps runs of whitespace as one space (they separate glued values)."""
-    text = unicodedata.normalize("NFKC", text).translate(_BRACKETS)
-    return _SPACE.sub(" ", _QUOTES.sub("", text))
+    return _SPACE.sub(" ", _QUOTES.sub("", fold(text)))
 
 
 def fuzzy(literal: str) -> str:
@@ -118,11 +125,12 @@ def row_code(table: str, label: str) -> str | None:
     return None
 
 
-def row_pattern(table: str, code: str) -> str:
-    """A regex locating the row's label in running (glued) text."""
+@cache
+def row_pattern(table: str, code: str) -> re.Pattern:
+    """A compiled regex locating the row's label in running (glued) text."""
     for row, keywords, exact in ROWS[table]:
         if row == code:
-            return "|".join(fuzzy(k) for k in keywords + exact)
+            return re.compile("|".join(fuzzy(k) for k in keywords + exact))
     raise KeyError(code)
 
 

@@ -126,7 +126,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     found: list[tuple[str, int, int]] = []  # (code, label start, keyword end)
     pos = lo
     for code in codes:
-        m = re.compile(labels.row_pattern(table, code)).search(s, pos, hi)
+        m = labels.row_pattern(table, code).search(s, pos, hi)
         if m is None:
             continue
         start = _label_start(s, found[-1][2] if found else lo, m.start(), code)
@@ -160,7 +160,7 @@ def from_text(doc: Document, wanted: set[str], templates: dict[str, str]) -> Loc
     out = Located([], [], {})
     t2 = re.search(labels.PROACTIVE_START, s)
     t3_anchor = re.compile(labels.REQUESTS_START).search(s, t2.end() if t2 else 0)
-    t3 = re.compile(labels.row_pattern("requests", "new_received")).search(s, t3_anchor.start()) if t3_anchor else None
+    t3 = labels.row_pattern("requests", "new_received").search(s, t3_anchor.start()) if t3_anchor else None
     t4 = re.compile(labels.REVIEW_ANCHOR).search(s, t3.end() if t3 else (t2.end() if t2 else 0))
     if t2 and "proactive" in wanted:
         hi = t3_anchor.start() if t3_anchor else (t4.start() if t4 else len(s))

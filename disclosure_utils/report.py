@@ -3,41 +3,78 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from . import checks, meta, narrative, tables
 from .document import Document
-from .schema import empty_findings
+from .schema import CELL_COLUMNS, FINDING_COLUMNS, frame
 from .sources import load_document
 
 
-@dataclass
+class _Frame:
+    """A Report attribute held as records (list of dicts) until first read as a DataFrame.
+
+    Reading a corpus touches most reports' frames never; building a pandas frame costs more than
+    reading the report, so it is built on first access and kept.
+    """
+
+    def __init__(self, columns: list[str] | None):
+        self.columns = columns
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        value = obj.__dict__.get(self.name)
+        if value is None:
+            value = [] if self.columns is not None else pd.DataFrame()
+        if isinstance(value, list):
+            value = frame(value, self.columns)
+        obj.__dict__[self.name] = value
+        return value
+
+    def __set__(self, obj, value) -> None:
+        obj.__dict__[self.name] = value
+
+
 class Report:
     """One report as read.
 
-    `meta`: agency, year, template, templates (per table), format, sha256, title, published, path.
+    `meta`: agency, year, template, templates (per table), format, sha256, title, published, file.
     `cells`: one row per printed data cell (see `schema.CELL_COLUMNS`).
     `findings`: reading problems and failed checks (see `schema.FINDING_COLUMNS`).
     `sections` / `narrative`: the six sections and the facts stated in them.
     `quality`: one-row summary of the checks (filled by `check`).
     """
 
-    meta: dict
-    cells: pd.DataFrame
-    findings: pd.DataFrame = field(default_factory=empty_findings)
-    sections: pd.DataFrame = field(default_factory=pd.DataFrame)
-    narrative: pd.DataFrame = field(default_factory=pd.DataFrame)
-    quality: pd.DataFrame = field(default_factory=pd.DataFrame)
-    document: Document | None = field(default=None, repr=False)
+    cells = _Frame(CELL_COLUMNS)
+    findings = _Frame(FINDING_COLUMNS)
+    sections = _Frame(None)
+    narrative = _Frame(None)
+    quality = _Frame(None)
+
+    def __init__(self, meta: dict, cells=None, findings=None, sections=None, narrative=None, quality=None,
+                 document: Document | None = None):
+        self.meta = meta
+        self.cells, self.findings, self.sections = cells, findings, sections
+        self.narrative, self.quality, self.document = narrative, quality, document
+
+    def records(self, name: str) -> list[dict]:
+        """`cells` or `findings` as a list of dicts, without building the DataFrame when not built yet."""
+        value = self.__dict__.get(name)
+        if isinstance(value, list):
+            return value
+        return getattr(self, name).to_dict(orient="records")
 
     def __repr__(self) -> str:
         m = self.meta
         return (
             f"Report({m.get('agency')!r}, {m.get('year')}, {m.get('template')}, "
-            f"{len(self.cells)} cells, {len(self.findings)} findings)"
+            f"{len(self.records('cells'))} cells, {len(self.records('findings'))} findings)"
         )
 
 
@@ -51,7 +88,7 @@ def read_report(path: str | Path, *, check: bool = True, blank_policy: str = "le
     doc = load_document(path)
     recognised = tables.recognise(doc)
     info = meta.describe(doc, recognised.templates, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    report = Report(meta=info, cells=recognised.cells, findings=recognised.findings, document=doc)
+    report = Report(info, cells=recognised.records, findings=recognised.finding_records, document=doc)
     report.sections, report.narrative = narrative.extract(doc)
     if check:
         checks.check(report, blank_policy=blank_policy)

@@ -41,6 +41,9 @@ def candidates(
     Raises TooManySplits past MAX_STEPS steps.
     """
     n = len(kinds)
+    simple = _one_per_cell(toks, kinds)
+    if simple is not None:
+        return simple if prune is None or all(prune(simple[0][:i]) for i in range(1, n + 1)) else []
     out: list[tuple[str, ...]] = []
     steps = 0
 
@@ -76,6 +79,19 @@ def candidates(
 
     rec(0, 0, ())
     return out
+
+
+def _one_per_cell(toks: list[str], kinds: list[str]) -> list[tuple[str, ...]] | None:
+    """The only split when there is one token per cell, or one plain digit per cell; else None."""
+    n = len(kinds)
+    if len(toks) == n:
+        parts = tuple(toks)
+    elif sum(len(t) for t in toks) == n and all(t.isdigit() for t in toks):
+        parts = tuple("".join(toks))
+    else:
+        return None
+    ok = all(p in DASHES or _KIND[k].fullmatch(p) for p, k in zip(parts, kinds, strict=True))
+    return [parts] if ok else []
 
 
 def _room(toks: list[str], ti: int, ci: int) -> int:

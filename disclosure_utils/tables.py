@@ -12,6 +12,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 
 import pandas as pd
 
@@ -27,9 +28,17 @@ _REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 
 @dataclass
 class Recognised:
-    cells: pd.DataFrame
-    findings: pd.DataFrame
+    records: list[dict]  # cells, schema.CELL_COLUMNS
+    finding_records: list[dict]  # schema.FINDING_COLUMNS
     templates: dict[str, str]  # table → v2019 | v2021, for the tables found
+
+    @property
+    def cells(self) -> pd.DataFrame:
+        return frame(self.records, CELL_COLUMNS)
+
+    @property
+    def findings(self) -> pd.DataFrame:
+        return frame(self.finding_records, FINDING_COLUMNS)
 
 
 def layout(table: str, template: str) -> dict[str, tuple[str, ...]]:
@@ -283,8 +292,7 @@ def recognise(doc: Document) -> Recognised:
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")
-    cells = frame(sorted(b.cells, key=_rank), CELL_COLUMNS)
-    return Recognised(cells, frame(b.findings, FINDING_COLUMNS), templates)
+    return Recognised(sorted(b.cells, key=_rank), b.findings, templates)
 
 
 def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
@@ -295,8 +303,13 @@ def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
     return "v2021"
 
 
+@cache
+def _ranks() -> dict[tuple[str, str], int]:
+    return {(t, code): i for t in locate.TABLES for axis in ("row", "column")
+            for i, code in enumerate(codes(t, axis))}
+
+
 def _rank(record: dict) -> tuple[int, int, int]:
     """Cells in codebook order: table, then row, then column."""
-    table = record["table"]
-    return (locate.TABLES.index(table), codes(table, "row").index(record["row"]),
-            codes(table, "column").index(record["column"]))
+    table, ranks = record["table"], _ranks()
+    return locate.TABLES.index(table), ranks[(table, record["row"])], ranks[(table, record["column"])]

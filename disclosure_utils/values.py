@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from decimal import Decimal
+
+from .labels import fold
 
 NA_TEXTS = frozenset({"-", "—", "–", "－", "——", "/", "／", "无", "N/A", "n/a", "NA", "\\"})
 _NUMBER = re.compile(r"^(?P<sign>[+\-−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?\s*(?P<unit>万元|万|亿元|亿|元|件|条|个|项|次)?$")
@@ -13,8 +14,8 @@ _MULTIPLIER = {"万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 10
 
 
 def clean(text: str) -> str:
-    """NFKC, non-breaking and ideographic spaces folded, trimmed."""
-    return unicodedata.normalize("NFKC", text).replace("\xa0", " ").strip()
+    """Full-width forms and odd spaces folded (labels.fold), trimmed."""
+    return fold(text).strip()
 
 
 def is_value_text(text: str) -> bool:
@@ -30,6 +31,8 @@ def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str
     column, ``""`` when the column prints none, None for a count column). `note` says when the unit
     was taken from the header or assumed, so the caller can record a finding.
     """
+    if text.isdigit() and text.isascii() and amount_unit is None:
+        return float(text), "number", None
     t = clean(text)
     if not t:
         return math.nan, "blank", None
