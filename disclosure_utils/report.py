@@ -87,9 +87,11 @@ def read_report(path: str | Path, *, check: bool = True, blank_policy: str = "le
     path = Path(path)
     doc = load_document(path)
     recognised = tables.recognise(doc)
+    sections, facts = narrative.extract(doc)
+    tables.narrow(recognised, facts)
     info = meta.describe(doc, recognised.templates, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
-    report = Report(info, cells=recognised.records, findings=recognised.finding_records, document=doc)
-    report.sections, report.narrative = narrative.extract(doc)
+    report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,
+                    narrative=facts, document=doc)
     if check:
         checks.check(report, blank_policy=blank_policy)
     return report

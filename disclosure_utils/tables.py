@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import pandas as pd
@@ -26,11 +26,19 @@ MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried agains
 _REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 
 
+# Narrative facts that state a table-二 cell: metric → (table, row, column by template).
+NARRATIVE_CELLS = {
+    "normative_docs_issued": ("proactive", "normative_docs", {"v2021": "issued", "v2019": "made"}),
+    "normative_docs_in_force": ("proactive", "normative_docs", {"v2021": "in_force", "v2019": "published_total"}),
+}
+
+
 @dataclass
 class Recognised:
     records: list[dict]  # cells, schema.CELL_COLUMNS
     finding_records: list[dict]  # schema.FINDING_COLUMNS
     templates: dict[str, str]  # table → v2019 | v2021, for the tables found
+    open_rows: dict = field(default_factory=dict)  # (table, row) → (RowRead, columns, template, candidates)
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -67,6 +75,7 @@ class _Builder:
         self.path = path
         self.cells: list[dict] = []
         self.findings: list[dict] = []
+        self.open: dict = {}
 
     def finding(self, check: str, severity: str, table: str, row: str, column: str, message: str) -> None:
         self.findings.append(dict(check=check, severity=severity, table=table, row=row, column=column,
@@ -93,7 +102,7 @@ def _agree(cands: list[tuple[str, ...]], n: int) -> list[str | None]:
 
 
 def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template: str,
-                cands: list[tuple[str, ...]], how: str) -> None:
+                cands: list[tuple[str, ...]], how: str, note: str = "") -> None:
     """Write a glued row's cells from its surviving candidates."""
     table, row = rr.table, rr.code
     if not cands:
@@ -112,8 +121,9 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
         open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
         shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
         if open_cols:
+            b.open[(table, row)] = (rr, cols, template, cands)
             b.finding("READ_AMBIGUOUS", "warning", table, row, "",
-                      f"glued values {rr.run!r} split {len(cands)} ways ({shown}); "
+                      f"glued values {rr.run!r} split {len(cands)} ways ({shown}){note}; "
                       f"ambiguous: {', '.join(open_cols)}")
     elif how:
         b.finding("READ_RESOLVED", "info", table, row, "", f"glued values {rr.run!r} split as "
@@ -292,7 +302,44 @@ def recognise(doc: Document) -> Recognised:
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")
-    return Recognised(sorted(b.cells, key=_rank), b.findings, templates)
+    return Recognised(sorted(b.cells, key=_rank), b.findings, templates, b.open)
+
+
+def narrow(rec: Recognised, facts: pd.DataFrame) -> None:
+    """Narrow glued rows left open with counts the narrative states for their cells.
+
+    "动态更新本年度制发的规范性文件77件" fixes 制发 at 77 in "77132470": only the splits agreeing with
+    the sentence are kept, and the sentence is quoted in the finding. A stated count that no split
+    agrees with (or two sentences that disagree) narrows nothing.
+    """
+    if not rec.open_rows or facts is None or not len(facts):
+        return
+    for (table, row), (rr, cols, template, cands) in list(rec.open_rows.items()):
+        kept, quoted = cands, []
+        for metric, (t, r, by_template) in NARRATIVE_CELLS.items():
+            col = by_template.get(template)
+            if (t, r) != (table, row) or col not in cols:
+                continue
+            stated = facts[(facts.metric == metric) & (facts.scope == "agency") & ~facts.approx.astype(bool)]
+            if stated.value.nunique() != 1:
+                continue
+            i, value = cols.index(col), float(stated.value.iloc[0])
+            agreeing = [c for c in kept if values.parse(c[i])[0] == value]
+            if agreeing:
+                kept = agreeing
+                quoted.append(f"{stated.evidence.iloc[0]!r}")
+        if kept is cands:
+            continue
+        b = _Builder(rr.source)
+        how = f"agreeing with the narrative {'; '.join(quoted)}"
+        _emit_split(b, rr, cols, template, kept, how, note=f", narrowed by the narrative {'; '.join(quoted)}")
+        rec.records = sorted([c for c in rec.records if (c["table"], c["row"]) != (table, row)] + b.cells,
+                             key=_rank)
+        rec.finding_records = [f for f in rec.finding_records
+                               if not (f["check"] == "READ_AMBIGUOUS" and (f["table"], f["row"]) == (table, row))]
+        rec.finding_records += b.findings
+        rec.open_rows.pop((table, row))
+        rec.open_rows.update(b.open)
 
 
 def _proactive_by_shape(rows: list[locate.RowRead]) -> str:

@@ -126,3 +126,28 @@ def test_html_and_text_copies_read_to_the_same_cells():
     decided = both[(both.kind_txt == "number")]
     assert len(decided) >= 197
     assert (decided.value_txt == decided.value_html).all()
+
+
+def test_narrative_count_narrows_a_glued_row():
+    """pingtan-2023 prints 行政规范性文件“77132470”; its narrative says 本年度制发的规范性文件77件."""
+    import pandas as pd
+
+    from disclosure_utils.sources import load_document
+    from disclosure_utils.tables import narrow
+
+    rec = recognise(load_document(reports_dir() / "pingtan-2023.txt"))
+    before = {c["column"]: c["kind"] for c in rec.records if c["row"] == "normative_docs"}
+    assert set(before.values()) == {"ambiguous"}
+    facts = pd.DataFrame([
+        dict(metric="normative_docs_issued", value=77.0, scope="agency", approx=False,
+             evidence="动态更新本年度制发的规范性文件77件"),
+        # the same report says 现行有效…393件, which no split of the printed run gives: it narrows nothing
+        dict(metric="normative_docs_in_force", value=393.0, scope="agency", approx=False,
+             evidence="清理并集中发布现行有效行政规范性文件393件"),
+    ])
+    narrow(rec, facts)
+    after = {c["column"]: (c["kind"], c["value"]) for c in rec.records if c["row"] == "normative_docs"}
+    assert after["issued"] == ("number", 77.0)
+    assert after["repealed"][0] == after["in_force"][0] == "ambiguous"
+    msg = [f["message"] for f in rec.finding_records if f["row"] == "normative_docs"]
+    assert len(msg) == 1 and "77|132|470" in msg[0] and "制发的规范性文件77件" in msg[0]
