@@ -7,6 +7,7 @@ no test depends on timings.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import time
 from pathlib import Path
@@ -29,10 +30,8 @@ def _time(fn, repeat: int) -> float:
 
 
 def _read(path: Path) -> None:
-    try:
+    with contextlib.suppress(du.ReportError):
         du.read_report(path)
-    except du.ReportError:
-        pass
 
 
 def main() -> None:

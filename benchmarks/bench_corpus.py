@@ -1,0 +1,99 @@
+"""Benchmark `build_corpus`: the bundled real reports replicated to N files, built, then rebuilt.
+
+    .venv/bin/python benchmarks/bench_corpus.py                 # 10,000 files, every one read
+    .venv/bin/python benchmarks/bench_corpus.py -n 1000         # fewer
+    .venv/bin/python benchmarks/bench_corpus.py --shared-names  # copies keep their names in sub-folders
+
+Copies get distinct names (`NAME~00042.txt`) by default, so every file is read: the cache is keyed by
+content and file name (the reader may take the year from the name). With `--shared-names` the copies
+sit in sub-folders under their own names (`c00042/NAME.txt`): each distinct report is read once and the
+benchmark measures the rest of the build (hashing, assembly, cross-year checks, writing) at full size.
+
+Reported: wall time of the first build (jobs=2 by default), of a rebuild with nothing changed, and of a
+rebuild from the cache with the outputs deleted; peak memory as `resource.getrusage` max RSS of this
+process and of the largest worker (RUSAGE_CHILDREN), and their bound self + jobs × worker; and the
+per-file read time of every bundled report read once in this process, by format.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from disclosure_utils import read_report
+from disclosure_utils.corpus import SUFFIXES, TABLE_NAMES, build_corpus, summary
+from disclosure_utils.errors import ReportError
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def replicate(folder: Path, n: int, *, shared_names: bool) -> None:
+    sources = sorted(p for p in RAW.iterdir() if p.suffix in SUFFIXES)
+    for i in range(n):
+        src = sources[i % len(sources)]
+        if shared_names:
+            dest = folder / f"c{i // len(sources):05d}" / src.name
+            dest.parent.mkdir(exist_ok=True)
+        else:
+            dest = folder / f"{src.stem}~{i:05d}{src.suffix}"
+        shutil.copyfile(src, dest)
+
+
+def timed(label: str, fn):
+    start = time.perf_counter()
+    result = fn()
+    print(f"{label:<44} {time.perf_counter() - start:8.2f} s")
+    return result
+
+
+def read_times() -> None:
+    """Per-file read time of each bundled report (one read, in this process), by format."""
+    by_format: dict[str, list[float]] = {}
+    for path in sorted(p for p in RAW.iterdir() if p.suffix in SUFFIXES):
+        start = time.perf_counter()
+        try:
+            fmt = read_report(path).meta["format"]
+        except ReportError:
+            fmt = "refused"
+        by_format.setdefault(fmt, []).append(time.perf_counter() - start)
+    every = [t for ts in by_format.values() for t in ts]
+    for fmt, ts in sorted(by_format.items()) + [("all", every)]:
+        print(f"read time {fmt:<8} n={len(ts):3d}  mean {statistics.mean(ts) * 1000:7.1f} ms  "
+              f"median {statistics.median(ts) * 1000:7.1f} ms  max {max(ts) * 1000:7.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=10_000, help="number of files (default 10,000)")
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--shared-names", action="store_true", help="copies keep their names, in sub-folders")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder, out = Path(tmp, "reports"), Path(tmp, "out")
+        folder.mkdir()
+        replicate(folder, args.n, shared_names=args.shared_names)
+        print(f"{args.n} files ({'shared names' if args.shared_names else 'distinct names'}), jobs={args.jobs}")
+        reports = timed("first build", lambda: build_corpus(folder, out, jobs=args.jobs, progress=False))
+        self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"peak RSS: this process {self_mb:.0f} MB, largest worker {child_mb:.0f} MB, "
+              f"bound {self_mb + args.jobs * child_mb:.0f} MB")
+        timed("rebuild, nothing changed", lambda: build_corpus(folder, out, jobs=args.jobs, progress=False))
+        for name in TABLE_NAMES:
+            for ext in ("parquet", "csv"):
+                (out / f"{name}.{ext}").unlink()
+        timed("rebuild from the cache, outputs deleted", lambda: build_corpus(folder, out, jobs=args.jobs,
+                                                                             progress=False))
+        sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in sorted(out.glob("*.*")))
+        print(f"outputs: {sizes}")
+        print(summary(reports).splitlines()[0])
+    read_times()
+
+
+if __name__ == "__main__":
+    main()
