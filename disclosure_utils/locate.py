@@ -69,6 +69,11 @@ def from_grids(doc: Document) -> Located:
             out.table_text[ctx] = out.table_text.get(ctx, "") + key
             cells = tuple((c.text, c.source) for c in vals)
             if ctx == "review_litigation" and not key and len(vals) >= 15:
+                while len(vals) > 15 and not values.clean(vals[-1].text):
+                    vals = vals[:-1]
+                if len(vals) > 15:  # a cell too many: which one is unknown, so none is read
+                    out.unknown.append((ctx, f"unlabelled row of {len(vals)} value cells (table 四 has 15)", vals[0].source))
+                    continue
                 for i, code in enumerate(("review", "litigation_direct", "litigation_after_review")):
                     out.rows.append(RowRead(ctx, code, cells[5 * i : 5 * i + 5], None, vals[5 * i].source))
                 continue
@@ -142,15 +147,26 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     return rows
 
 
+_HEADER_END = re.compile(r"总\s*计|合\s*计|审\s*结|起\s*诉")
+_VALUES = re.compile(r"[\d\-—–/／][\d\s\-—–/／]*")
+
+
 def _review_run(text: _Text, lo: int) -> RowRead | None:
+    """Table 四's values: the first run of values after its header, before section 五 begins.
+
+    Numbers in a sentence between heading and table ("2021年我局未有…") are passed over.
+    """
     s = text.s
     end = re.search("|".join(labels.fuzzy(w) for w in labels.SECTION_AFTER_TABLES), s[lo:])
     hi = lo + end.start() if end else len(s)
-    m = re.search(r"[\d\-—–/／][\d\s\-—–/／]*", s[lo:hi])
-    if m is None:
-        return None
-    a, b = lo + m.start(), lo + m.end()
-    return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b))
+    headers = list(_HEADER_END.finditer(s, lo, hi))
+    start = headers[-1].end() if headers else lo
+    for m in _VALUES.finditer(s, start, hi):
+        if re.match(r"\s*[年月日号条件%]", s[m.end():m.end() + 2]):
+            continue
+        a, b = m.start(), m.end()
+        return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b))
+    return None
 
 
 def from_text(doc: Document, wanted: set[str], templates: dict[str, str]) -> Located:
