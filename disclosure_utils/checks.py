@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
 
@@ -57,6 +58,7 @@ QUALITY_COLUMNS = [
     "narrative_agreed",
     "blank_policy",
 ]
+_QUALITY_INDEX = pd.Index(QUALITY_COLUMNS)  # built once: building it is a third of building the frame
 
 R, L, P = "requests", "review_litigation", "proactive"
 COLUMNS = codes(R, "column")  # six applicant columns, then total
@@ -99,24 +101,34 @@ class _Side:
 
 
 class _Cells:
-    """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous."""
+    """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous.
 
-    def __init__(self, cells: pd.DataFrame, policy: str):
+    Built from cell records (`Report.records("cells")`); `rows` keeps them as tuples, in order."""
+
+    def __init__(self, records: list[dict], policy: str):
         if policy not in POLICIES:
             raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
         self.policy = policy
-        self.kinds: dict[tuple[str, str, str], tuple[str, float]] = {}
-        for t, r, c, kind, value in cells[["table", "row", "column", "kind", "value"]].itertuples(
-            index=False
-        ):
-            key = (t, r, c)
-            self.kinds[key] = ("duplicated", math.nan) if key in self.kinds else (kind, value)
+        self.rows = list(map(itemgetter("table", "row", "column", "kind", "value"), records))
+        keys = list(map(itemgetter(0, 1, 2), self.rows))
+        self.kinds: dict[tuple[str, str, str], tuple[str, float]] = dict(
+            zip(keys, map(itemgetter(3, 4), self.rows), strict=True)
+        )
+        if len(self.kinds) < len(keys):  # a cell printed twice
+            for key, n in Counter(keys).items():
+                if n > 1:
+                    self.kinds[key] = ("duplicated", math.nan)
+        self.tables = set(map(itemgetter(0), self.kinds))
+        self.table_rows = set(map(itemgetter(0, 1), self.kinds))
+        self.table_columns = set(map(itemgetter(0, 2), self.kinds))
 
     def has_table(self, table: str) -> bool:
-        return any(k[0] == table for k in self.kinds)
+        return table in self.tables
 
     def has(self, table: str, row: str | None = None, column: str | None = None) -> bool:
-        return any(k[0] == table and row in (None, k[1]) and column in (None, k[2]) for k in self.kinds)
+        if row is None:
+            return table in self.tables if column is None else (table, column) in self.table_columns
+        return (table, row) in self.table_rows if column is None else (table, row, column) in self.kinds
 
     def kind(self, key: tuple[str, str, str]) -> str:
         return self.kinds.get(key, ("absent", math.nan))[0]
@@ -320,14 +332,17 @@ def _t2(run: _Run) -> None:
             run.tally["passed"] += 1
 
 
-def _nonneg(run: _Run, cells: pd.DataFrame) -> None:
+def _nonneg(run: _Run) -> None:
     """Counts are integers >= 0; items_change is a signed integer; amount_yuan a decimal >= 0."""
-    numbers = cells[(cells.kind == "number") & cells.table.isin([P, R, L])]
-    for table in numbers.table.unique():
+    numbers: dict[str, list[tuple[str, str, float]]] = {}  # table → its negative or fractional numbers
+    for table, row, column, kind, value in run.cells.rows:
+        if kind == "number" and table in (P, R, L):
+            suspect = numbers.setdefault(table, [])  # tables in the order first seen
+            if value < 0 or value % 1:
+                suspect.append((row, column, value))
+    for table, cells in numbers.items():
         before = len(run.findings)
-        for row, column, value in numbers.loc[numbers.table == table, ["row", "column", "value"]].itertuples(
-            index=False
-        ):
+        for row, column, value in cells:
             where = f"{table}/{row}/{column}"
             if value < 0 and column != "items_change":
                 run.add("NONNEG", "error", table, row, column, 0.0, value, f"{where} is negative ({value:g})")
@@ -428,6 +443,10 @@ def _readings(cells: _Cells, metric: str, template: str) -> list[tuple[str, str,
     return out
 
 
+AGREEMENT_COLUMNS = ["metric", "stated", "approx", "evidence", "readings", "matched", "agreed", "table", "row",
+                     "expected"]  # fmt: skip
+
+
 def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFrame:
     """One row per agency-scope narrative fact about requests, review or litigation.
 
@@ -437,44 +456,49 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
     total, or the sum of its parts when the total is blank. Facts no reading can be computed for
     (cells absent, ambiguous) are left out. Approximate statements agree within 10 %.
     """
-    columns = [
-        "metric",
-        "stated",
-        "approx",
-        "evidence",
-        "readings",
-        "matched",
-        "agreed",
-        "table",
-        "row",
-        "expected",
-    ]
+    records = _agreement(report, _Cells(report.records("cells"), blank_policy))
+    return pd.DataFrame.from_records(records, columns=AGREEMENT_COLUMNS)
+
+
+def _agreement(report, cells: _Cells) -> list[dict]:
+    """`narrative_agreement` as records."""
     facts = report.narrative
     if facts is None or not len(facts) or "metric" not in facts:
-        return pd.DataFrame(columns=columns)
-    cells = _Cells(report.cells, blank_policy)
+        return []
+    metrics = facts["metric"].tolist()
+    picked = [i for i, m in enumerate(metrics) if m in READINGS]
+    if not picked:
+        return []
+
+    def column(name, default):
+        values = facts[name].tolist() if name in facts else [default] * len(metrics)
+        return [values[i] for i in picked]
+
     template = _template(report, R)
     records = []
-    for fact in facts[facts.metric.isin(list(READINGS))].itertuples(index=False):
-        if getattr(fact, "scope", "agency") == "region" or pd.isna(fact.value):
+    for metric, value, scope, approx, evidence in zip(
+        [metrics[i] for i in picked],
+        column("value", math.nan),
+        column("scope", "agency"),
+        column("approx", False),
+        column("evidence", ""),
+        strict=True,
+    ):
+        if scope == "region" or pd.isna(value):
             continue
-        approx = bool(getattr(fact, "approx", False))
-        tried = [
-            (label, table, rows, v)
-            for label, table, rows, v in _readings(cells, fact.metric, template)
-            if v is not None
-        ]
+        approx = bool(approx)
+        tried = [t for t in _readings(cells, metric, template) if t[3] is not None]
         if not tried:
             continue
         slack = APPROX_TOLERANCE if approx else 0.0
-        matched = next((t for t in tried if abs(t[3] - fact.value) <= slack * t[3] + TOLERANCE), None)
+        matched = next((t for t in tried if abs(t[3] - value) <= slack * t[3] + TOLERANCE), None)
         first = matched or tried[0]
         records.append(
             dict(
-                metric=fact.metric,
-                stated=float(fact.value),
+                metric=metric,
+                stated=float(value),
                 approx=approx,
-                evidence=str(getattr(fact, "evidence", "")),
+                evidence=str(evidence),
                 readings="; ".join(f"{label} = {v:g}" for label, _, _, v in tried),
                 matched=matched[0] if matched else "",
                 agreed=matched is not None,
@@ -483,24 +507,25 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
                 expected=first[3],
             )
         )
-    return pd.DataFrame.from_records(records, columns=columns)
+    return records
 
 
 def _narrative(run: _Run, report) -> tuple[int, int]:
-    table = narrative_agreement(report, blank_policy=run.cells.policy)
-    for fact in table[~table.agreed].itertuples(index=False):
-        run.add(
-            "NARR",
-            "warning",
-            fact.table,
-            fact.row,
-            "total",
-            fact.expected,
-            fact.stated,
-            f"narrative states {fact.stated:g} for {fact.metric} (“{fact.evidence}”) but no table reading "
-            f"agrees: {fact.readings}",
-        )
-    return len(table), int(table.agreed.sum())
+    records = _agreement(report, run.cells)
+    for fact in records:
+        if not fact["agreed"]:
+            run.add(
+                "NARR",
+                "warning",
+                fact["table"],
+                fact["row"],
+                "total",
+                fact["expected"],
+                fact["stated"],
+                f"narrative states {fact['stated']:g} for {fact['metric']} (“{fact['evidence']}”) but no table "
+                f"reading agrees: {fact['readings']}",
+            )
+    return len(records), sum(fact["agreed"] for fact in records)
 
 
 # --------------------------------------------------------------------------- public API
@@ -523,7 +548,7 @@ def check(report, *, blank_policy: str = "lenient"):
       parts, which is missing) or "strict" (a blank is not a number; identities touching it are not
       assessable).
     """
-    cells = _Cells(report.cells, blank_policy)
+    cells = _Cells(report.records("cells"), blank_policy)
     run = _Run(cells)
     if cells.has_table(R):
         _t3(run, _template(report, R))
@@ -534,30 +559,24 @@ def check(report, *, blank_policy: str = "lenient"):
     else:
         _absent(run, L, _template(report, L))
     _t2(run)
-    _nonneg(run, report.cells)
+    _nonneg(run)
     checked, agreed = _narrative(run, report)
-
-    old = report.findings
-    kept = old[~old["check"].isin(CHECK_NAMES)] if "check" in old else old
-    new = frame(run.findings, FINDING_COLUMNS)
-    report.findings = pd.concat([kept, new], ignore_index=True) if len(kept) else new
-    n = len(report.cells)
-    report.quality = pd.DataFrame(
-        [
-            dict(
-                checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"],
-                checks_passed=run.tally["passed"],
-                checks_failed=run.tally["failed"],
-                not_assessable=run.tally["not_assessable"],
-                blank_share=(report.cells.kind == "blank").sum() / n if n else math.nan,
-                ambiguous_cells=int((report.cells.kind == "ambiguous").sum()),
-                narrative_checked=checked,
-                narrative_agreed=agreed,
-                blank_policy=blank_policy,
-            )
-        ],
-        columns=QUALITY_COLUMNS,
+    kept = [f for f in report.records("findings") if f["check"] not in CHECK_NAMES]
+    report.findings = kept + run.findings  # records: the frame is built when first read
+    kinds = [kind for _, _, _, kind, _ in cells.rows]
+    n = len(kinds)
+    quality = dict(
+        checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"],
+        checks_passed=run.tally["passed"],
+        checks_failed=run.tally["failed"],
+        not_assessable=run.tally["not_assessable"],
+        blank_share=kinds.count("blank") / n if n else math.nan,
+        ambiguous_cells=kinds.count("ambiguous"),
+        narrative_checked=checked,
+        narrative_agreed=agreed,
+        blank_policy=blank_policy,
     )
+    report.quality = pd.DataFrame([[quality[c] for c in QUALITY_COLUMNS]], columns=_QUALITY_INDEX)
     return report
 
 
@@ -579,7 +598,7 @@ def check_series(reports, *, blank_policy: str = "lenient") -> pd.DataFrame:
         t0, t1 = prev.meta["year"], cur.meta["year"]
         if t1 != t0 + 1:
             continue
-        run = _Run(_Cells(pd.concat([_tagged(prev.cells, "prev"), _tagged(cur.cells, "cur")]), blank_policy))
+        run = _Run(_Cells(_tagged(prev, "prev") + _tagged(cur, "cur"), blank_policy))
         span = f"{t0}→{t1}"
         if run.cells.has_table("prev:" + R) and run.cells.has_table("cur:" + R):
             for c in COLUMNS:
@@ -646,5 +665,5 @@ def _stock(run: _Run, span: str, r: str, t0: int, t1: int) -> None:
         )
 
 
-def _tagged(cells: pd.DataFrame, tag: str) -> pd.DataFrame:
-    return cells.assign(table=tag + ":" + cells.table)
+def _tagged(report, tag: str) -> list[dict]:
+    return [{**r, "table": f"{tag}:{r['table']}"} for r in report.records("cells")]

@@ -25,6 +25,9 @@ bulletin_issues                 政府公报 issues (期)
 hotline_messages                12345 / 热线 / 留言 / 信箱 / 来信 messages received or handled
 info_fee_yuan                   信息处理费 charged, in 元 (未收取/没有产生 … → 0)
 proactive_items                 主动公开政府信息 N 条 with no single channel named
+normative_docs_issued           the agency's own 规范性文件 of the year: 本年度制发/制定/印发 (行政)规范性文件 N 件
+                                (not 历年/累计 counts, nor those 废止, 清理 or 解读, nor 规范性文件类信息 N 条)
+normative_docs_in_force         现行有效 (行政)规范性文件 N 件; 现行有效件数 N 件 in a sentence about 规范性文件
 applications_received           收到/受理/新收/接收 … 申请 N 件; also 全年办理 … 申请 N 件
 applications_handled            办结/答复/办理完毕 N 件
 applications_carried_over       结转/顺延 下年度 N 件, N 件 … 办理中
@@ -72,9 +75,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from itertools import accumulate
 
+import numpy as np
 import pandas as pd
 
 from .document import Document, Grid
@@ -98,25 +106,54 @@ NARRATIVE_COLUMNS = [
 # ----------------------------------------------------------------------------- normalised text
 
 _KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
+# the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change)
+_MAY_CHANGE = re.compile(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]")
+_LINE_BREAK = re.compile(r"[\n\r]")
 
 
 @dataclass
 class _Text:
-    """`doc.text()` with whitespace removed and NFKC applied; `pos[i]` is s[i]'s offset in the original."""
+    """`doc.text()` with whitespace removed and NFKC applied, and the way back to original offsets.
+
+    s is cut into segments: s[at[k]:at[k + 1]] stands for the original text from offset origin[k] on, one
+    character for one (each character of an NFKC expansion such as ⑩ → 10 is a segment of its own).
+    """
 
     original: str
     s: str
-    pos: list[int]
+    at: list[int]
+    origin: list[int]
     line_starts: set[int]  # indices of s that follow a line break in the original
-    table: list[bool]  # s[i] comes from a grid block
+    grids: list[tuple[int, int]]  # spans of s that come from grid blocks
+
+    def offset(self, i: int) -> int:
+        """Original offset of s[i] (len(original) for i == len(s))."""
+        if i == len(self.s):
+            return len(self.original)
+        k = bisect_right(self.at, i) - 1
+        return self.origin[k] + i - self.at[k]
+
+    def index(self, p: int) -> int:
+        """The first index of s whose original offset is p or more."""
+        k = bisect_left(self.origin, p)  # the segments from k on start at p or later
+        if k and p < self.origin[k - 1] + self._end(k - 1) - self.at[k - 1]:  # p inside segment k - 1
+            return self.at[k - 1] + p - self.origin[k - 1]
+        return self.at[k] if k < len(self.at) else len(self.s)
+
+    def _end(self, k: int) -> int:
+        return self.at[k + 1] if k + 1 < len(self.at) else len(self.s)
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Original offsets of s[i:j]."""
-        return self.pos[i], self.pos[j - 1] + 1
+        return self.offset(i), self.offset(j - 1) + 1
 
     def orig(self, i: int, j: int) -> str:
         a, b = self.span(i, j)
         return self.original[a:b]
+
+    def in_grid(self, a: int, b: int) -> bool:
+        """Some character of s[a:b] comes from a grid block."""
+        return any(x < b and a < y for x, y in self.grids)
 
 
 def _grid_spans(doc: Document) -> list[tuple[int, int]]:
@@ -132,52 +169,85 @@ def _grid_spans(doc: Document) -> list[tuple[int, int]]:
     return spans
 
 
+@cache
+def _replacement(c: str) -> str:
+    """What a non-space character becomes in the normalised text: its NFKC form without spaces."""
+    return c if c in _KEEP else "".join(n for n in unicodedata.normalize("NFKC", c) if not n.isspace())
+
+
 def _normalise(doc: Document) -> _Text:
     text = doc.text()
-    in_grid = [False] * len(text)
-    for a, b in _grid_spans(doc):
-        in_grid[a:b] = [True] * (b - a)
-    chars: list[str] = []
-    pos: list[int] = []
-    starts: set[int] = {0}
-    for i, c in enumerate(text):
-        if c.isspace():
-            if c in "\n\r":
-                starts.add(len(chars))
-            continue
-        for n in c if c in _KEEP else unicodedata.normalize("NFKC", c):
-            if not n.isspace():
-                chars.append(n)
-                pos.append(i)
-    table = [in_grid[p] for p in pos]
-    return _Text(text, "".join(chars), pos, starts, table)
+    pieces = text.split()
+    origin, end = [], 0
+    for piece in pieces:
+        end = text.find(piece, end)
+        origin.append(end)
+        end += len(piece)
+    s = "".join(pieces)
+    at = list(accumulate(map(len, pieces), initial=0))[:-1]
+    changed = {c: r for c in set(_MAY_CHANGE.findall(s)) if (r := _replacement(c)) != c}
+    if any(len(r) != 1 for r in changed.values()):
+        s, at, origin = _expand(_Text(text, s, at, origin, set(), []), changed)
+    else:
+        for c, r in changed.items():
+            s = s.replace(c, r)
+    t = _Text(text, s, at, origin, set(), [])
+    t.line_starts = {0, *(t.index(m.start()) for m in _LINE_BREAK.finditer(text))}
+    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(doc)) if x < y]
+    return t
+
+
+def _expand(t: _Text, changed: dict[str, str]) -> tuple[str, list[int], list[int]]:
+    """s, segment starts and origins once the characters NFKC makes longer or shorter are replaced."""
+    chars, origin = [], []
+    for i, c in enumerate(t.s):
+        r = changed.get(c, c)
+        chars.append(r)
+        origin += [t.offset(i)] * len(r)
+    return "".join(chars), list(range(len(origin))), origin
+
+
+def _scan(pattern: re.Pattern, s: str, starts: Iterable[int], end: int | None = None) -> Iterator[re.Match]:
+    """`pattern.finditer(s, starts[0], end)` for a pattern that can only match at one of the sorted `starts`."""
+    end = len(s) if end is None else end
+    after = 0
+    for i in starts:
+        if i >= after and (m := pattern.match(s, i, end)):
+            yield m
+            after = m.end()
 
 
 # ----------------------------------------------------------------------------- sections
 
-_ORDINAL = r"[一二三四五六七八九十]{1,2}[、.]"  # NFKC has made ． a .
-_HEADINGS = {
+_HEADINGS = {  # each alternative starts with a literal, so that a search skips ahead fast
     "overview": r"总体情况|总体概况|总体概述|概述",
     "proactive": r"主动公开政府信息的?情况|政府信息主动公开的?情况",
     "requests": r"收到和处理政府信息公开申请的?情况|政府信息依申请公开(?:工作|办理)?的?情况|依申请公开政府信息的?情况",
-    "review_litigation": r"(?:因)?政府信息公开(?:工作)?被?(?:申请)?行政法?复议[、,，和与及]*(?:提起)?(?:行政)?诉讼的?情况",
-    "problems": r"(?:政府信息公开(?:工作)?)?(?:存在的?)?(?:主要)?问题(?:及|和|与)(?:改进|整改)的?(?:情况|措施)",
+    "review_litigation": r"(?:因政府|政府)信息公开(?:工作)?被?(?:申请)?行政法?复议[、,，和与及]*(?:提起)?(?:行政)?诉讼的?情况",
+    "problems": r"(?:政府信息公开(?:工作)?(?:存在的?)?(?:主要)?问题|存在的?(?:主要)?问题|主要问题|问题)"
+    r"(?:及|和|与)(?:改进|整改)的?(?:情况|措施)",
     "other": r"其[他它](?:需要|需)(?:报告|说明)的事项|需要说明的其他事项(?:与附表)?",
 }
 _ORDINAL_ONLY = {"other": r"附表|政府信息公开情况统计表"}  # headings accepted only after an ordinal
+# 二、主动公开…, or 一总体情况 right after a sentence when the 、 was lost (NFKC has made ． a .)
+_ORDINAL = r"(?<![(\[{一二三四五六七八九十])[一二三四五六七八九十]{1,2}[、.]|(?<=[。)])[一二三四五六七]"
+_ORDINAL_START = re.compile(_ORDINAL)
+_NUMERAL = re.compile("[一二三四五六七八九十]")
+_NAMES = {code: re.compile(names) for code, names in _HEADINGS.items()}
+_NUMBERED = {
+    code: re.compile(f"(?:{_ORDINAL})(?:{names}{'|' + _ORDINAL_ONLY[code] if code in _ORDINAL_ONLY else ''})")
+    for code, names in _HEADINGS.items()
+}
 _TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
 
 
 def _heading_candidates(t: _Text) -> list[tuple[int, int, str]]:
     """(start, end, code) in normalised text of every plausible section heading, in text order."""
+    ordinals = [m.start() for m in _NUMERAL.finditer(t.s) if _ORDINAL_START.match(t.s, m.start())]
     out = []
     for code in SECTION_CODES:
-        names = _HEADINGS[code]
-        strong = names + ("|" + _ORDINAL_ONLY[code] if code in _ORDINAL_ONLY else "")
-        # 二、主动公开…, or 一总体情况 right after a sentence when the 、 was lost
-        ordinal = rf"(?<![(\[{{一二三四五六七八九十]){_ORDINAL}|(?<=[。)])[一二三四五六七]"
-        hits = [m.span() for m in re.finditer(rf"(?:{ordinal})(?:{strong})", t.s)]
-        for m in re.finditer(names, t.s):
+        hits = [m.span() for m in _scan(_NUMBERED[code], t.s, ordinals)]
+        for m in _NAMES[code].finditer(t.s):
             alone = m.start() in t.line_starts and (m.end() in t.line_starts or m.end() == len(t.s))
             if alone or _TABLE_START.match(t.s, m.end()):
                 hits.append(m.span())
@@ -207,14 +277,12 @@ def _sections(t: _Text) -> tuple[pd.DataFrame, list[tuple[str, int, int]]]:
     records, spans = [], []
     for k, (code, a, b) in enumerate(bounds):
         end_n = bounds[k + 1][1] if k + 1 < len(bounds) else len(t.s)
-        start = t.pos[a]
-        end = t.pos[end_n] if end_n < len(t.s) else len(t.original)
+        start, end = t.offset(a), t.offset(end_n)
         records.append(
             dict(section=code, heading=t.orig(a, b), start=start, end=end, text=t.original[start:end])
         )
         spans.append((code, a, end_n))
-    df = pd.DataFrame.from_records(records, columns=SECTION_COLUMNS)
-    return df.astype({"start": "int64", "end": "int64"}), spans
+    return _frame(records, SECTION_COLUMNS, {"start": "int64", "end": "int64"}), spans
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -282,13 +350,24 @@ class _Qty:
     end: int  # end of the unit
 
 
+# where a _QTY match can start: a run of digits, a run of Chinese numerals, an approximation marker
+_QTY_START = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+|[超突接将大近约逾]")
+# the last digit of a number with a unit or multiplier after it: every count has one
+_COUNT_HINT = re.compile(
+    rf"[\d零〇一二两三四五六七八九十百千](?:余|多)?(?:[万亿]|(?:余|多|以上)?(?:{'|'.join(UNITS)}))"
+)
+_TITLE = re.compile(r"《[^《》]*》")
+
+
 def _quantities(s: str, a: int, b: int) -> list[_Qty]:
     """Counts stated in s[a:b]: a number with a unit (or a 万/亿 multiplier), not a share or ordinal."""
-    out = []
-    titles = [m.span() for m in re.finditer(r"《[^《》]*》", s[a:b])]
-    for m in _QTY.finditer(s, a, b):
-        inside = any(x < m.start("num") - a < y for x, y in titles)
-        if inside or not (m["unit"] or m["mult"]):
+    out, titles = [], None
+    for m in _scan(_QTY, s, [start.start() for start in _QTY_START.finditer(s, a, b)], b):
+        if not (m["unit"] or m["mult"]):
+            continue
+        if titles is None:
+            titles = [t.span() for t in _TITLE.finditer(s, a, b)]
+        if any(x < m.start("num") < y for x, y in titles):
             continue
         if (m.start() and s[m.start() - 1] in "第-~—") or _NOT_A_COUNT.match(s, m.end()):
             continue
@@ -302,10 +381,10 @@ def _quantities(s: str, a: int, b: int) -> list[_Qty]:
 # ----------------------------------------------------------------------------- facts
 
 _CHANNELS = {
-    "website": r"网站|门户网|政府网|官网",
-    "weibo": r"微博",
-    "wechat": r"微信|公众号|公众平台",
-    "new_media": r"新媒体|抖音|头条号|视频号|客户端|APP|App",
+    "website": re.compile(r"网站|门户网|政府网|官网"),
+    "weibo": re.compile(r"微博"),
+    "wechat": re.compile(r"微信|公众号|公众平台"),
+    "new_media": re.compile(r"新媒体|抖音|头条号|视频号|客户端|APP|App"),
 }
 _ACCOUNT = re.compile(
     r"“([^”“]{2,30})”(?:官方)?(微信公众号|微信公众平台|微信|公众号|政务微博|新浪微博|微博|抖音号|抖音|视频号|头条号|客户端|APP|App)"
@@ -330,6 +409,17 @@ _TABLE_TEXT = re.compile(
 _NO_FEE = re.compile(r"(?:未|没有|无)(?:收取|产生)(?:任何)?(?:政府)?(?:信息)?(?:公开)?(?:信息)?处理费")
 _HOTLINE_WORDS = re.compile(r"12345|热线|信访|投诉|来信|来电|留言|信箱|诉求|咨询|提案|建议")
 _REQUEST_CONTEXT = re.compile(r"申请")
+_LONG_NUMBER = re.compile(r"\d{7,}")
+_QIZHONG_FIRST = re.compile(r"\W{0,2}其中")
+_COLUMN = re.compile(r"栏目|专栏")
+_NOT_POSTS = re.compile(r"栏目|专栏|依申请")
+_SERIES = re.compile(r"《|\S{0,12}系列")
+_TOTAL_WORD = re.compile(r"共|累计")
+_SHARE = re.compile(r"占\S{0,8}?\d+(?:\.\d+)?%")
+_SENTENCE_MARKS = re.compile("[。!?“”《》]")  # separators and quotes, for `_split`
+_CLAUSE_MARKS = re.compile("[,，;:“”《》]")
+_QUOTES = {"“": 1, "《": 1, "”": -1, "》": -1}
+_THOUSANDS = re.compile(r"\d{3}(?!\d)")
 
 _DISPOSITION = {"件"}
 _APP = {"件", "份", "个", "条", "项", "宗"}
@@ -344,14 +434,14 @@ class _Rule:
 
     metric: str
     units: frozenset[str]
-    pattern: re.Pattern  # on the segment before the number (end-anchored) or after the unit (start-anchored)
+    pattern: re.Pattern  # matches the segment before the number (keyword latest) or after the unit
     after: bool
     lead: re.Pattern | None  # after-rules: must match the end of the segment before the number
     exclude: re.Pattern | None  # the clause must not match
 
 
 def _rule(metric, units, keyword, fill="", *, after=False, lead=None, exclude=None) -> _Rule:
-    pattern = f"^{fill}(?P<k>{keyword})" if after else f"(?P<k>{keyword}){fill}$"
+    pattern = f"{fill}(?P<k>{keyword})" if after else f"(?s:.*)(?P<k>{keyword}){fill}$"  # .*: the latest
     return _Rule(
         metric,
         frozenset(units),
@@ -477,6 +567,19 @@ RULES = [
     ),
     _rule("new_media_accounts", {"个", "家"}, r"政务新媒体|新媒体账号", after=True, exclude=_ACCOUNT_CHANGE),
     _rule(
+        "normative_docs_issued",
+        {"件", "份"},
+        r"(?:制发|制定|印发)[了的]?(?:行政)?规范性文件",
+        r"(?:共计|共|数量为|为)?",
+        exclude=r"历年|累计",
+    ),
+    _rule(
+        "normative_docs_in_force",
+        {"件", "份"},
+        r"现行有效的?(?:行政)?规范性文件|现行有效件数",
+        r"(?:共计|共|为|达)?",
+    ),
+    _rule(
         "proactive_items",
         {"条", "件", "份"},
         r"(?<!应)(?<!应当)(?:主动公开|主动发布|公布)[了的]?(?:(?!其他)\S){0,16}?(?:政府|政务)?信息|政府信息主动公开"
@@ -488,6 +591,7 @@ RULES = [
 _CHANNEL_METRICS = {"followers", "page_views", *_POST_METRIC.values()}
 _REQUEST_METRICS = {r.metric for r in RULES if r.metric.startswith("applications_")}
 _CASE_METRICS = {"review_cases", "litigation_cases"}
+_RULES_BY_UNIT = {u: [r for r in RULES if u in r.units] for u in {u for r in RULES for u in r.units}}
 
 
 @dataclass
@@ -499,20 +603,34 @@ class _Clause:
     qtys: list[_Qty]
 
 
-def _split(s: str, a: int, b: int, seps: str, boundaries: set[int] = frozenset()) -> list[tuple[int, int]]:
-    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》, or before a boundary index."""
+def _split(
+    s: str, a: int, b: int, seps: str, marks: re.Pattern, boundaries: Sequence[int] = ()
+) -> list[tuple[int, int]]:
+    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》, or before a boundary index.
+
+    `marks` finds the separators and the quotes; `boundaries` is sorted."""
     out, start, depth = [], a, 0
-    for i in range(a, b):
+    cuts = boundaries[bisect_left(boundaries, a) : bisect_left(boundaries, b)]
+    k = 0
+    for m in marks.finditer(s, a, b):
+        i = m.start()
+        while k < len(cuts) and cuts[k] <= i:
+            if cuts[k] > start:
+                out.append((start, cuts[k]))
+                start = cuts[k]
+            k += 1
         ch = s[i]
-        if i in boundaries and i > start:
-            out.append((start, i))
-            start = i
-        depth += {"“": 1, "《": 1, "”": -1, "》": -1}.get(ch, 0)
-        depth = max(depth, 0)
-        thousands = ch == "," and s[i - 1 : i].isdigit() and re.match(r"\d{3}(?!\d)", s[i + 1 : i + 5])
+        if ch in _QUOTES:
+            depth = max(depth + _QUOTES[ch], 0)
+            continue
+        thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
         if ch in seps and not thousands and (depth == 0 or ch == "。"):
             out.append((start, i + 1))
             start, depth = i + 1, 0
+    for cut in cuts[k:]:
+        if cut > start:
+            out.append((start, cut))
+            start = cut
     if start < b:
         out.append((start, b))
     return out
@@ -520,7 +638,7 @@ def _split(s: str, a: int, b: int, seps: str, boundaries: set[int] = frozenset()
 
 def _channels(text: str) -> list[str]:
     """Channels a clause names, in order; 新媒体 gives way to a 微博 or 微信 named with it."""
-    found = sorted((m.start(), ch) for ch, p in _CHANNELS.items() for m in re.finditer(p, text))
+    found = sorted((m.start(), ch) for ch, p in _CHANNELS.items() for m in p.finditer(text))
     names = list(dict.fromkeys(ch for _, ch in found))
     if "new_media" in names and ("weibo" in names or "wechat" in names):
         names.remove("new_media")  # 政务新媒体“…”微信公众号: the account is the channel
@@ -534,11 +652,8 @@ def _keyword_distance(rule: _Rule, before: str, after: str) -> tuple[int, int] |
         if m is None or (rule.lead is not None and rule.lead.search(before) is None):
             return None
         return m.start("k"), m.start("k") - m.end("k")
-    for i in range(len(before), -1, -1):  # the latest keyword first
-        m = rule.pattern.match(before, i)
-        if m:
-            return len(before) - m.end("k"), m.start("k") - m.end("k")
-    return None
+    m = rule.pattern.match(before)
+    return None if m is None else (len(before) - m.end("k"), m.start("k") - m.end("k"))
 
 
 class _Extractor:
@@ -546,36 +661,49 @@ class _Extractor:
 
     def __init__(self, t: _Text, pdf: bool):
         self.t = t
-        self.breaks = set() if pdf else t.line_starts
+        self.breaks = [] if pdf else sorted(t.line_starts)
+        self.hints = [m.start() for m in _COUNT_HINT.finditer(t.s)]
         self.records: list[dict] = []
 
     def run(self, spans: list[tuple[str, int, int]]) -> None:
-        first = spans[0][1] if spans else len(self.t.s)
+        s = self.t.s
+        first = spans[0][1] if spans else len(s)
         for code, a, b in [("", 0, first), *spans]:
             previous = ""
             carry = None  # metric of the last fact, for a sentence that starts with 其中
-            for sa, sb in _split(self.t.s, a, b, "。!?", self.breaks):
-                sentence = self.t.s[sa:sb]
-                if not self._is_table(code, sa, sb):
+            for sa, sb in _split(s, a, b, "。!?", _SENTENCE_MARKS, self.breaks):
+                stated = self._hinted(sa, sb) or _NO_FEE.search(s, sa, sb)  # else the sentence states nothing
+                if stated and not self._is_table(code, sa, sb):
                     carry = self._sentence(code, sa, sb, previous, carry)
-                previous = sentence
+                previous = s[sa:sb]
+
+    def _hinted(self, a: int, b: int) -> bool:
+        """s[a:b] has a `_COUNT_HINT`, so it may state a count."""
+        i = bisect_left(self.hints, a)
+        return i < len(self.hints) and self.hints[i] < b
 
     def _is_table(self, code: str, a: int, b: int) -> bool:
-        s = self.t.s[a:b]
-        if any(self.t.table[a:b]) or _TABLE_TEXT.search(s):
+        s = self.t.s
+        if self.t.in_grid(a, b) or _TABLE_TEXT.search(s, a, b):
             return True
-        return code in ("proactive", "requests", "review_litigation") and re.search(r"\d{7,}", s) is not None
+        return (
+            code in ("proactive", "requests", "review_litigation")
+            and _LONG_NUMBER.search(s, a, b) is not None
+        )
 
     def _sentence(self, code: str, sa: int, sb: int, previous: str, carry: str | None) -> str | None:
         s = self.t.s
         sentence = s[sa:sb]
-        clauses = [_Clause(a, b, _quantities(s, a, b)) for a, b in _split(s, sa, sb, ",，;:")]
+        clauses = [
+            _Clause(a, b, _quantities(s, a, b) if self._hinted(a, b) else [])
+            for a, b in _split(s, sa, sb, ",，;:", _CLAUSE_MARKS)
+        ]
         qizhong = sentence.find("其中")
         qizhong = sa + qizhong if qizhong >= 0 else None
-        total_metric = carry if re.match(r"\W{0,2}其中", sentence) else None
+        total_metric = carry if _QIZHONG_FIRST.match(sentence) else None
         last_metric = None
         for k, clause in enumerate(clauses):
-            shares = _shares(s, clauses, k)
+            shares = clause.qtys and _shares(s, clauses, k)
             for j, q in enumerate(clause.qtys):
                 metric = self._metric(clauses, k, j, sentence, previous)
                 if metric is None:
@@ -606,8 +734,8 @@ class _Extractor:
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
         best = None
-        for rule in RULES:
-            if q.unit not in rule.units or (rule.exclude and rule.exclude.search(text)):
+        for rule in _RULES_BY_UNIT.get(q.unit, ()):
+            if rule.exclude and rule.exclude.search(text):
                 continue
             distance = _keyword_distance(rule, before, after)
             if distance is not None and (best is None or distance < best[0]):
@@ -627,6 +755,8 @@ class _Extractor:
                 return None
         if metric == "litigation_cases" and "行政诉讼" not in sentence and "行政复议" not in sentence:
             return None
+        if metric in ("normative_docs_issued", "normative_docs_in_force") and "规范性文件" not in sentence:
+            return None  # 现行有效件数 N 件 counts 规范性文件 only in a sentence about them
         if metric == "page_views" and _CUMULATIVE.search(s[clauses[0].a : q.a]):
             return None  # 截至 … 累计阅读次数: since the account opened, not this year
         return metric
@@ -640,8 +770,8 @@ class _Extractor:
         if (
             q.unit not in _POST_UNITS
             or _CUMULATIVE.search(s[clauses[0].a : q.a])
-            or re.search(r"栏目|专栏|依申请", text)
-            or re.match(r"《|\S{0,12}系列", after)
+            or _NOT_POSTS.search(text)
+            or _SERIES.match(after)
             or not _POST_VERB.search(text)
         ):
             return None
@@ -651,7 +781,7 @@ class _Extractor:
         if not (_POST_VERB.search(before) or _POST_VERB.match(after)):
             return None
         named_after = _channels(after[:5])
-        if not (named_after or _POST_NOUN.search(before[-12:] + after[:8]) or re.search(r"共|累计", before)):
+        if not (named_after or _POST_NOUN.search(before[-12:] + after[:8]) or _TOTAL_WORD.search(before)):
             return None
         names = _channels(before + after[:5])
         if names or listed:
@@ -659,9 +789,7 @@ class _Extractor:
         if k and _FOLLOW_ON.match(before):  # 微博29个，共发布信息1992条: the channel of the clause before
             previous = s[clauses[k - 1].a : clauses[k - 1].b]
             found = _channels(previous)
-            return (
-                _POST_METRIC[found[0]] if len(found) == 1 and not re.search(r"栏目|专栏", previous) else None
-            )
+            return _POST_METRIC[found[0]] if len(found) == 1 and not _COLUMN.search(previous) else None
         return None
 
     def _add(self, code, clauses, k, sa, sb, metric, value, unit, approx, a, b) -> None:
@@ -710,7 +838,7 @@ def _account(s: str, clauses: list[_Clause], k: int, metric: str) -> str:
 def _shares(s: str, clauses: list[_Clause], k: int) -> bool:
     """The clause's count is given with its share (…N 条，占 x%)."""
     nxt = s[clauses[k + 1].a : clauses[k + 1].b] if k + 1 < len(clauses) else ""
-    return bool(re.match(r"占\S{0,8}?\d+(?:\.\d+)?%", nxt))
+    return bool(_SHARE.match(nxt))
 
 
 def extract(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -720,5 +848,27 @@ def extract(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
     extractor = _Extractor(t, pdf=doc.format == "pdf")
     extractor.run(spans)
     records = sorted(extractor.records, key=lambda r: r["start"])
-    facts = pd.DataFrame.from_records(records, columns=NARRATIVE_COLUMNS)
-    return sections, facts.astype({"value": "float64", "approx": "bool", "start": "int64", "end": "int64"})
+    dtypes = {"value": "float64", "approx": "bool", "start": "int64", "end": "int64"}
+    return sections, _frame(records, NARRATIVE_COLUMNS, dtypes)
+
+
+_STR = pd.Series(["x"]).dtype  # the text dtype pandas infers (str in pandas 3)
+
+
+def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
+    """A frame built once from records: `dtypes` columns as given, the others text (object when empty).
+
+    All text is converted in one call, as the conversion has a high fixed cost."""
+    text = [c for c in columns if c not in dtypes]
+    n = len(records)
+    values = pd.array([r[c] for c in text for r in records], dtype=_STR) if n else None
+    data = {}
+    for col in columns:
+        if col in dtypes:
+            data[col] = np.array([r[col] for r in records], dtype=dtypes[col])
+        elif n:
+            k = text.index(col)
+            data[col] = values[k * n : (k + 1) * n]
+        else:
+            data[col] = np.array([], dtype=object)
+    return pd.DataFrame(data, copy=False)

@@ -297,6 +297,22 @@ def test_read_report_finds_the_printed_errors(file):
     pd.testing.assert_frame_equal(report.cells, cells)
 
 
+@pytest.mark.parametrize(
+    "file", [f"{ANKANG}.txt", f"{SHANGHAI}.html", "pingtan-2023.txt", "pingtan-hzs-2023.txt"]
+)
+@pytest.mark.parametrize("policy", ["lenient", "strict"])
+def test_cells_held_as_records_or_as_a_frame_check_alike(file, policy):
+    held = read_report(RAW / file, check=False)  # cells and findings held as records, as read
+    built = read_report(RAW / file, check=False)
+    built.cells, built.findings = built.cells, built.findings  # the same, as DataFrames
+    check(held, blank_policy=policy)
+    check(built, blank_policy=policy)
+    pd.testing.assert_frame_equal(held.findings, built.findings)
+    pd.testing.assert_frame_equal(held.quality, built.quality)
+    reading = read_report(RAW / file, check=False).findings
+    pd.testing.assert_frame_equal(held.findings.iloc[: len(reading)], reading)  # reading findings kept, first
+
+
 def test_read_report_shanghai_passes_and_flags_only_the_258():
     report = read_report(RAW / f"{SHANGHAI}.html")
     f = report.findings

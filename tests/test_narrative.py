@@ -65,16 +65,16 @@ OTHER_STATED = {
     "解读重要政策文件": "policy_interpretations",
     "公报期数": "bulletin_issues",
     "信息处理费（元）": "info_fee_yuan",
+    "本年度制发规范性文件": "normative_docs_issued",
+    "本年度制发行政规范性文件": "normative_docs_issued",
+    "现行有效行政规范性文件": "normative_docs_in_force",
+    "现行有效行政规范性文件（清理后集中发布）": "normative_docs_in_force",
 }
 # deliberately not facts: table 二 cells, parts of table 四, applicant mix, sub-categories of the
-# proactive total, closed accounts, consultation counts
+# proactive total, closed accounts, consultation counts, documents published (not issued) or repealed
 NOT_MAPPED = {
     "规章",
     "行政规范性文件",
-    "本年度制发规范性文件",
-    "本年度制发行政规范性文件",
-    "现行有效行政规范性文件",
-    "现行有效行政规范性文件（清理后集中发布）",
     "已宣布废止规范性文件",
     "政策、规范性文件类信息",
     "疫情防控相关信息",
@@ -284,6 +284,20 @@ def test_hand_checked_fact(row):
         ("pingtan-scj-2021.txt", "wechat_posts", 104, "one series (《…》系列文章)"),
         ("pingtan-gaj-2022.txt", "website_posts", 24, "one sub-column (子栏目) of the website"),
         ("pingtan-hzs-2022.txt", "policy_interpretations", 8, "8个方面 is not a count of interpretations"),
+        ("pingtan-2020.txt", "normative_docs_issued", 5, "已宣布废止规范性文件5件: repealed, not issued"),
+        (
+            "pingtan-gwh-2023.txt",
+            "normative_docs_issued",
+            228,
+            "历年 … 印发的行政规范性文件228份: cumulative",
+        ),
+        ("pingtan-gwh-2023.txt", "normative_docs_in_force", 500, "共发布规范性文件500余份: published"),
+        (
+            "shanghai-gov-office-2019.html",
+            "normative_docs_issued",
+            60,
+            "主动公开 … 行政规范性文件60件: published",
+        ),
     ],
 )
 def test_not_a_fact(name, metric, value, why):
@@ -384,6 +398,33 @@ def test_scope_account_and_fee():
         dict(metric="info_fee_yuan", value=0, scope="agency", account="", unit=""),
     ]
     assert facts.raw.iloc[-1] == "未收取信息处理费"
+
+
+def test_normative_documents_issued_and_in_force():
+    facts = facts_of(
+        "本年度印发行政规范性文件6件，现行有效件数40件。主动公开规范性文件类信息5条。已宣布废止规范性文件3件，"
+        "清理规范性文件7件，制定规范性文件解读材料4件。现行有效件数12件。历年累计制发规范性文件90件。"
+    )
+    normative = facts[facts.metric.str.startswith("normative_docs")]
+    assert list(zip(normative.metric, normative.value, strict=True)) == [
+        ("normative_docs_issued", 6),
+        ("normative_docs_in_force", 40),  # 现行有效件数 counts 规范性文件 only in a sentence about them
+    ]
+
+
+def test_offsets_survive_nfkc_that_changes_lengths():
+    text = "㈠门户网站……发布动态信息１２３５条；\n⑩政务微博发布信息７条。"  # ㈠ → (一), … → ..., ⑩ → 10
+    doc = Document("phrase.txt", "text", [Paragraph(text, "line 1")])
+    facts = extract(doc)[1]
+    assert list(zip(facts.metric, facts.value, facts.raw, strict=True)) == [
+        ("website_posts", 1235, "１２３５"),
+        ("weibo_posts", 7, "７"),
+    ]
+    assert all(text[a:b] == raw for a, b, raw in zip(facts.start, facts.end, facts.raw, strict=True))
+    assert facts.evidence.tolist() == [
+        "㈠门户网站……发布动态信息１２３５条；",
+        "⑩政务微博发布信息７条。",
+    ]  # the line break
 
 
 def test_glued_table_text_gives_no_facts():
