@@ -10,7 +10,7 @@ from importlib import import_module
 from .checks import check, check_series, narrative_agreement
 from .codebook import codebook
 from .errors import ReportError
-from .report import Report, read_report
+from .report import Report, read_document, read_report
 
 # Heavier layers load on first use, so reading one report never imports matplotlib or pyarrow.
 _LAZY = {
@@ -20,7 +20,7 @@ _LAZY = {
 }
 
 __all__ = ["Report", "ReportError", "check", "check_series", "codebook", "narrative_agreement",
-           "read_report", *_LAZY]
+           "read_document", "read_report", *_LAZY]
 
 
 def __getattr__(name: str):

@@ -51,6 +51,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     title: str | None = None
     header: dict[str, str] = field(default_factory=dict)  # crawler metadata lines (标题, 发布时间, 发布机构 …)
+    sha256: str = ""  # of the bytes read
 
     @property
     def paragraphs(self) -> list[Paragraph]:

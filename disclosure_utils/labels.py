@@ -127,10 +127,15 @@ def row_code(table: str, label: str) -> str | None:
 
 @cache
 def row_pattern(table: str, code: str) -> re.Pattern:
-    """A compiled regex locating the row's label in running (glued) text."""
+    """A compiled regex locating the row's label in running (glued) text.
+
+    Bare two-character labels ("其他", "总计") are left out: in running text they also occur inside
+    notes (不计其他情形) and headers; "3.其他" is matched with its number.
+    """
     for row, keywords, exact in ROWS[table]:
         if row == code:
-            return re.compile("|".join(fuzzy(k) for k in keywords + exact))
+            literals = keywords + tuple(e for e in exact if len(e) > 2)
+            return re.compile("|".join(fuzzy(k).replace(r"\.", "[.、]") for k in literals))
     raise KeyError(code)
 
 

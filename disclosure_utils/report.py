@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -84,12 +83,15 @@ def read_report(path: str | Path, *, check: bool = True, blank_policy: str = "le
     Raises `ReportError` for input that is not a readable report (empty, random bytes,
     no tables, pre-2019 format, image-only PDF …) with the file and the reason.
     """
-    path = Path(path)
-    doc = load_document(path)
+    return read_document(load_document(path), check=check, blank_policy=blank_policy)
+
+
+def read_document(doc: Document, *, check: bool = True, blank_policy: str = "lenient") -> Report:
+    """A `Document` (from any source reader) → `Report`: tables, narrative, then checks."""
     recognised = tables.recognise(doc)
     sections, facts = narrative.extract(doc)
     tables.narrow(recognised, facts)
-    info = meta.describe(doc, recognised.templates, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+    info = meta.describe(doc, recognised.templates, sha256=doc.sha256)
     report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,
                     narrative=facts, document=doc)
     if check:

@@ -145,13 +145,16 @@ def _row_split(rr: locate.RowRead, cols: tuple[str, ...]) -> tuple[list, list, s
 
 
 def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | None, str | None]:
-    """Cells of a grid row as (raw, source), trimmed to k; or a run to split when cells hold glued values."""
+    """Cells of a grid row as (raw, source), trimmed to k; else a run to split when printed cells hold
+    several values; else (None, None) when the row has the wrong number of cells."""
     cells = list(rr.cells or ())
     while len(cells) > k and not values.clean(cells[-1][0]):
         cells.pop()
     merged = any(len(split.tokens(values.clean(raw))) > 1 for raw, _ in cells)
     if len(cells) == k and not merged:
         return cells, None
+    if not merged:
+        return None, None
     return None, " ".join(values.clean(raw) for raw, _ in cells)
 
 
@@ -179,6 +182,15 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                 for col, (raw, src) in zip(cols, parts, strict=True):
                     b.cell(table, code, col, raw, src, template)
                 continue
+            printed = " | ".join(values.clean(raw) for raw, _ in rr.cells)
+            if run is None:
+                b.finding("READ_SHAPE", "warning", table, code, "", f"row has {len(rr.cells)} value cells "
+                          f"({printed}) where the {template} table has {len(cols)}; marked ambiguous")
+                for col in cols:
+                    b.ambiguous(table, code, col, printed, rr.source)
+                continue
+            b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
+                      f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
         try:
             cands, good, ident = _row_split(rr, cols)

@@ -20,6 +20,7 @@ CROSS_YEAR = {
     ("pingtan-2020", "proactive", "admin_license", "prev_items"): "“行政许可396442278”: 396 from the 2019 report",
     ("pingtan-2020", "proactive", "other_external_services", "prev_items"): "“107105”: 10 from the 2019 report",
     ("pingtan-2020", "proactive", "admin_coercion", "prev_items"): "“1262629”: 126 from the 2019 report",
+    ("pingtan-2021", "proactive", "normative_docs", "in_force"): "“693665”: 665 from the 2022 report (698=665+88-55)",
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from ..document import Document
@@ -31,17 +32,28 @@ def load_document(path: str | Path) -> Document:
     path = Path(path)
     try:
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ReportError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one report",
+                              kind="limit")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)  # a file growing since stat() is still held to the limit
     except OSError as exc:
         raise ReportError(path, f"cannot open the file ({exc.strerror or exc})") from None
-    if size > MAX_FILE_BYTES:
-        raise ReportError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one report")
-    data = path.read_bytes()
+    if len(data) > MAX_FILE_BYTES:
+        raise ReportError(path, f"file is over the {MAX_FILE_BYTES}-byte limit for one report", kind="limit")
     if not data.strip():
-        raise ReportError(path, "the file is empty")
+        raise ReportError(path, "the file is empty", kind="empty")
     return parse_bytes(data, str(path))
 
 
 def parse_bytes(data: bytes, path: str) -> Document:
+    """Bytes of one file → `Document` (its sha256 recorded), by the sniffed form."""
+    doc = _parse(data, path)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
+
+
+def _parse(data: bytes, path: str) -> Document:
     fmt = sniff_format(data, path)
     if fmt == "pdf":
         from .pdf import read_pdf

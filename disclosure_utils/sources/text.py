@@ -20,18 +20,24 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode(data: bytes, path: str) -> str:
-    """Bytes → str: BOM first, then strict UTF-8, then GB18030; binary data is refused."""
+    """Bytes → str: BOM first, then strict UTF-8, then GB18030; binary data is refused.
+
+    A BOM the bytes do not follow is dropped (GBK text behind a UTF-8 BOM). A file cut inside its last
+    character (a truncated download) loses only that partial character.
+    """
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return _text_only(data.decode(enc), path)
             except UnicodeDecodeError:
+                data = data[len(bom) :]
                 break
     for enc in ("utf-8", "gb18030"):
         try:
             return _text_only(data.decode(enc), path)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as exc:
+            if exc.end == len(data) and len(data) - exc.start < 4:  # only the last character is incomplete
+                return _text_only(data[: exc.start].decode(enc), path)
     raise ReportError(path, "not text: the bytes are neither UTF-8 nor GB18030 (GBK) text", kind="binary")
 
 
