@@ -47,18 +47,6 @@ CHECK_NAMES = (
     "TABLE_ABSENT",
     *SERIES_CHECKS,
 )
-QUALITY_COLUMNS = [
-    "checks_run",
-    "checks_passed",
-    "checks_failed",
-    "not_assessable",
-    "blank_share",
-    "ambiguous_cells",
-    "narrative_checked",
-    "narrative_agreed",
-    "blank_policy",
-]
-_QUALITY_INDEX = pd.Index(QUALITY_COLUMNS)  # built once: building it is a third of building the frame
 
 R, L, P = "requests", "review_litigation", "proactive"
 COLUMNS = codes(R, "column")  # six applicant columns, then total
@@ -462,22 +450,17 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
 
 def _agreement(report, cells: _Cells) -> list[dict]:
     """`narrative_agreement` as records."""
-    facts = report.narrative
-    if facts is None or not len(facts) or "metric" not in facts:
-        return []
-    metrics = facts["metric"].tolist()
-    picked = [i for i, m in enumerate(metrics) if m in READINGS]
-    if not picked:
+    facts = [f for f in report.records("narrative") if f.get("metric") in READINGS]
+    if not facts:
         return []
 
     def column(name, default):
-        values = facts[name].tolist() if name in facts else [default] * len(metrics)
-        return [values[i] for i in picked]
+        return [f.get(name, default) for f in facts]
 
     template = _template(report, R)
     records = []
     for metric, value, scope, approx, evidence in zip(
-        [metrics[i] for i in picked],
+        [f["metric"] for f in facts],
         column("value", math.nan),
         column("scope", "agency"),
         column("approx", False),
@@ -576,7 +559,7 @@ def check(report, *, blank_policy: str = "lenient"):
         narrative_agreed=agreed,
         blank_policy=blank_policy,
     )
-    report.quality = pd.DataFrame([[quality[c] for c in QUALITY_COLUMNS]], columns=_QUALITY_INDEX)
+    report.quality = [quality]  # records: the frame is built when first read
     return report
 
 

@@ -82,26 +82,12 @@ from decimal import Decimal
 from functools import cache
 from itertools import accumulate
 
-import numpy as np
 import pandas as pd
 
 from .document import Document, Grid
+from .schema import NARRATIVE_COLUMNS, NARRATIVE_DTYPES, SECTION_COLUMNS, SECTION_DTYPES, frame
 
 SECTION_CODES = ("overview", "proactive", "requests", "review_litigation", "problems", "other")
-SECTION_COLUMNS = ["section", "heading", "start", "end", "text"]
-NARRATIVE_COLUMNS = [
-    "metric",
-    "value",
-    "unit",
-    "approx",
-    "scope",
-    "account",
-    "section",
-    "evidence",
-    "start",
-    "end",
-    "raw",
-]
 
 # ----------------------------------------------------------------------------- normalised text
 
@@ -272,7 +258,7 @@ def _section_bounds(t: _Text) -> list[tuple[str, int, int]]:
     return chosen
 
 
-def _sections(t: _Text) -> tuple[pd.DataFrame, list[tuple[str, int, int]]]:
+def _sections(t: _Text) -> tuple[list[dict], list[tuple[str, int, int]]]:
     bounds = _section_bounds(t)
     records, spans = [], []
     for k, (code, a, b) in enumerate(bounds):
@@ -282,7 +268,7 @@ def _sections(t: _Text) -> tuple[pd.DataFrame, list[tuple[str, int, int]]]:
             dict(section=code, heading=t.orig(a, b), start=start, end=end, text=t.original[start:end])
         )
         spans.append((code, a, end_n))
-    return _frame(records, SECTION_COLUMNS, {"start": "int64", "end": "int64"}), spans
+    return records, spans
 
 
 # ----------------------------------------------------------------------------- numbers
@@ -843,32 +829,16 @@ def _shares(s: str, clauses: list[_Clause], k: int) -> bool:
 
 def extract(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(sections, narrative) frames for a document; see the module docstring for the rules."""
+    sections, facts = extract_records(doc)
+    return frame(sections, SECTION_COLUMNS, SECTION_DTYPES), frame(facts, NARRATIVE_COLUMNS, NARRATIVE_DTYPES)
+
+
+def extract_records(doc: Document) -> tuple[list[dict], list[dict]]:
+    """`extract` as records (lists of dicts), for callers that build frames later or never."""
     t = _normalise(doc)
     sections, spans = _sections(t)
     extractor = _Extractor(t, pdf=doc.format == "pdf")
     extractor.run(spans)
-    records = sorted(extractor.records, key=lambda r: r["start"])
-    dtypes = {"value": "float64", "approx": "bool", "start": "int64", "end": "int64"}
-    return sections, _frame(records, NARRATIVE_COLUMNS, dtypes)
+    return sections, sorted(extractor.records, key=lambda r: r["start"])
 
 
-_STR = pd.Series(["x"]).dtype  # the text dtype pandas infers (str in pandas 3)
-
-
-def _frame(records: list[dict], columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
-    """A frame built once from records: `dtypes` columns as given, the others text (object when empty).
-
-    All text is converted in one call, as the conversion has a high fixed cost."""
-    text = [c for c in columns if c not in dtypes]
-    n = len(records)
-    values = pd.array([r[c] for c in text for r in records], dtype=_STR) if n else None
-    data = {}
-    for col in columns:
-        if col in dtypes:
-            data[col] = np.array([r[col] for r in records], dtype=dtypes[col])
-        elif n:
-            k = text.index(col)
-            data[col] = values[k * n : (k + 1) * n]
-        else:
-            data[col] = np.array([], dtype=object)
-    return pd.DataFrame(data, copy=False)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-
 from . import checks, meta, narrative, tables
 from .document import Document
-from .schema import CELL_COLUMNS, FINDING_COLUMNS, frame
+from .schema import (
+    CELL_COLUMNS,
+    FINDING_COLUMNS,
+    NARRATIVE_COLUMNS,
+    NARRATIVE_DTYPES,
+    QUALITY_COLUMNS,
+    QUALITY_DTYPES,
+    SECTION_COLUMNS,
+    SECTION_DTYPES,
+    frame,
+)
 from .sources import load_document
 
 
@@ -19,8 +27,8 @@ class _Frame:
     reading the report, so it is built on first access and kept.
     """
 
-    def __init__(self, columns: list[str] | None):
-        self.columns = columns
+    def __init__(self, columns: list[str], dtypes: dict[str, str] | None = None):
+        self.columns, self.dtypes = columns, dtypes
 
     def __set_name__(self, owner, name: str) -> None:
         self.name = name
@@ -30,9 +38,9 @@ class _Frame:
             return self
         value = obj.__dict__.get(self.name)
         if value is None:
-            value = [] if self.columns is not None else pd.DataFrame()
+            value = []
         if isinstance(value, list):
-            value = frame(value, self.columns)
+            value = frame(value, self.columns, self.dtypes)
         obj.__dict__[self.name] = value
         return value
 
@@ -52,9 +60,9 @@ class Report:
 
     cells = _Frame(CELL_COLUMNS)
     findings = _Frame(FINDING_COLUMNS)
-    sections = _Frame(None)
-    narrative = _Frame(None)
-    quality = _Frame(None)
+    sections = _Frame(SECTION_COLUMNS, SECTION_DTYPES)
+    narrative = _Frame(NARRATIVE_COLUMNS, NARRATIVE_DTYPES)
+    quality = _Frame(QUALITY_COLUMNS, QUALITY_DTYPES)
 
     def __init__(self, meta: dict, cells=None, findings=None, sections=None, narrative=None, quality=None,
                  document: Document | None = None):
@@ -63,11 +71,13 @@ class Report:
         self.narrative, self.quality, self.document = narrative, quality, document
 
     def records(self, name: str) -> list[dict]:
-        """`cells` or `findings` as a list of dicts, without building the DataFrame when not built yet."""
+        """One of the frames as a list of dicts, without building the DataFrame when not built yet."""
         value = self.__dict__.get(name)
         if isinstance(value, list):
             return value
-        return getattr(self, name).to_dict(orient="records")
+        df = getattr(self, name)
+        columns = list(df.columns)
+        return [dict(zip(columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in columns), strict=True)]
 
     def __repr__(self) -> str:
         m = self.meta
@@ -89,7 +99,7 @@ def read_report(path: str | Path, *, check: bool = True, blank_policy: str = "le
 def read_document(doc: Document, *, check: bool = True, blank_policy: str = "lenient") -> Report:
     """A `Document` (from any source reader) → `Report`: tables, narrative, then checks."""
     recognised = tables.recognise(doc)
-    sections, facts = narrative.extract(doc)
+    sections, facts = narrative.extract_records(doc)
     tables.narrow(recognised, facts)
     info = meta.describe(doc, recognised.templates, sha256=doc.sha256)
     report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,

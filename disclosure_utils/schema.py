@@ -9,6 +9,16 @@ CELL_COLUMNS = ["table", "row", "column", "value", "kind", "raw", "source"]
 CELL_KINDS = ("number", "blank", "na", "text", "ambiguous")
 FINDING_COLUMNS = ["check", "severity", "table", "row", "column", "expected", "observed", "message"]
 SEVERITIES = ("error", "warning", "info")
+SECTION_COLUMNS = ["section", "heading", "start", "end", "text"]
+SECTION_DTYPES = {"start": "int64", "end": "int64"}
+NARRATIVE_COLUMNS = ["metric", "value", "unit", "approx", "scope", "account", "section", "evidence", "start",
+                     "end", "raw"]
+NARRATIVE_DTYPES = {"value": "float64", "approx": "bool", "start": "int64", "end": "int64"}
+QUALITY_COLUMNS = ["checks_run", "checks_passed", "checks_failed", "not_assessable", "blank_share",
+                   "ambiguous_cells", "narrative_checked", "narrative_agreed", "blank_policy"]
+QUALITY_DTYPES = {"checks_run": "int64", "checks_passed": "int64", "checks_failed": "int64",
+                  "not_assessable": "int64", "blank_share": "float64", "ambiguous_cells": "int64",
+                  "narrative_checked": "int64", "narrative_agreed": "int64"}
 
 
 def empty_cells() -> pd.DataFrame:
@@ -20,17 +30,34 @@ def empty_findings() -> pd.DataFrame:
 
 
 NUMERIC = frozenset({"value", "expected", "observed"})
+TEXT = pd.Series(["x"]).dtype  # the text dtype pandas infers (str in pandas 3, object before)
 
 
-def frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
-    """A frame with exactly `columns`; `value`, `expected` and `observed` are float, the rest text."""
+def frame(records: list[dict], columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
+    """A frame with exactly `columns` from records (dicts).
+
+    `value`, `expected` and `observed` are float, columns named in `dtypes` take that dtype, the rest
+    are text ("" for None). All text is converted in one call: the conversion has a high fixed cost.
+    """
+    dtypes = {**{c: "float64" for c in NUMERIC}, **(dtypes or {})}
+    text = [c for c in columns if c not in dtypes]
+    n = len(records)
+    strings = pd.array([_text(r.get(c)) for c in text for r in records], dtype=TEXT) if n and text else None
     data = {}
     for col in columns:
-        if col in NUMERIC:
-            data[col] = np.array([_float(r.get(col)) for r in records], dtype="float64")
+        if col in dtypes:
+            raw = [r.get(col) for r in records]
+            data[col] = np.array([_float(x) for x in raw] if dtypes[col] == "float64" else raw, dtype=dtypes[col])
+        elif n:
+            k = text.index(col)
+            data[col] = strings[k * n : (k + 1) * n]
         else:
-            data[col] = pd.array(["" if r.get(col) is None else str(r.get(col)) for r in records], dtype="str")
-    return pd.DataFrame(data)
+            data[col] = pd.array([], dtype=TEXT)
+    return pd.DataFrame(data, copy=False)
+
+
+def _text(x) -> str:
+    return "" if x is None else str(x)
 
 
 def _float(x) -> float:

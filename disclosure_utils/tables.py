@@ -317,29 +317,32 @@ def recognise(doc: Document) -> Recognised:
     return Recognised(sorted(b.cells, key=_rank), b.findings, templates, b.open)
 
 
-def narrow(rec: Recognised, facts: pd.DataFrame) -> None:
+def narrow(rec: Recognised, facts: list[dict]) -> None:
     """Narrow glued rows left open with counts the narrative states for their cells.
 
-    "动态更新本年度制发的规范性文件77件" fixes 制发 at 77 in "77132470": only the splits agreeing with
-    the sentence are kept, and the sentence is quoted in the finding. A stated count that no split
-    agrees with (or two sentences that disagree) narrows nothing.
+    `facts` are narrative records (`narrative.extract_records`). "动态更新本年度制发的规范性文件77件" fixes
+    制发 at 77 in "77132470": only the splits agreeing with the sentence are kept, and the sentence is
+    quoted in the finding. A stated count no split agrees with (or sentences that disagree) narrows nothing.
     """
-    if not rec.open_rows or facts is None or not len(facts):
+    targets = {(t, r) for t, r, _ in NARRATIVE_CELLS.values()}
+    if not targets & rec.open_rows.keys():
         return
+    stated: dict[str, list[dict]] = {}
+    for f in facts:
+        if f["metric"] in NARRATIVE_CELLS and f["scope"] == "agency" and not f["approx"]:
+            stated.setdefault(f["metric"], []).append(f)
     for (table, row), (rr, cols, template, cands) in list(rec.open_rows.items()):
         kept, quoted = cands, []
         for metric, (t, r, by_template) in NARRATIVE_CELLS.items():
             col = by_template.get(template)
-            if (t, r) != (table, row) or col not in cols:
+            said = stated.get(metric, [])
+            if (t, r) != (table, row) or col not in cols or len({f["value"] for f in said}) != 1:
                 continue
-            stated = facts[(facts.metric == metric) & (facts.scope == "agency") & ~facts.approx.astype(bool)]
-            if stated.value.nunique() != 1:
-                continue
-            i, value = cols.index(col), float(stated.value.iloc[0])
+            i, value = cols.index(col), float(said[0]["value"])
             agreeing = [c for c in kept if values.parse(c[i])[0] == value]
             if agreeing:
                 kept = agreeing
-                quoted.append(f"{stated.evidence.iloc[0]!r}")
+                quoted.append(f"{said[0]['evidence']!r}")
         if kept is cands:
             continue
         b = _Builder(rr.source)

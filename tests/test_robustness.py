@@ -150,7 +150,7 @@ def _read_fast(mutant: Mutant) -> tuple[list[dict], list[dict], Report]:
     rec = tables.recognise(doc)
     facts = None
     if rec.open_rows:
-        facts = narrative.extract(doc)[1]
+        facts = narrative.extract_records(doc)[1]
         tables.narrow(rec, facts)
     report = Report(meta.describe(doc, rec.templates, sha256=""), cells=rec.records,
                     findings=rec.finding_records, narrative=facts, document=doc)  # fmt: skip

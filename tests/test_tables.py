@@ -145,7 +145,7 @@ def test_narrative_count_narrows_a_glued_row():
         dict(metric="normative_docs_in_force", value=393.0, scope="agency", approx=False,
              evidence="清理并集中发布现行有效行政规范性文件393件"),
     ])
-    narrow(rec, facts)
+    narrow(rec, facts.to_dict(orient="records"))
     after = {c["column"]: (c["kind"], c["value"]) for c in rec.records if c["row"] == "normative_docs"}
     assert after["issued"] == ("number", 77.0)
     assert after["repealed"][0] == after["in_force"][0] == "ambiguous"
