@@ -267,3 +267,26 @@ def test_comments_scripts_and_styles_are_not_text():
 def test_title_falls_back_to_the_first_heading():
     page = "<html><body><div>导航</div><h2>某局2023年政府信息公开工作年度报告</h2><h1>不是这个</h1></body></html>"
     assert read_html(page.encode(), "h.html").title == "某局2023年政府信息公开工作年度报告"
+
+
+def test_report_inside_a_layout_table_cell_reads_as_text(tmp_path):
+    """A whole report as paragraphs in one <td> of a site layout table is text, not a one-cell grid."""
+    import disclosure_utils as du
+
+    body = (reports_dir() / "pingtan-jsp-2021.txt").read_text(encoding="utf-8").split("正文 ====================")[1]
+    paras = "".join(f"<p>{line}</p>" for line in body.splitlines() if line.strip())
+    page = tmp_path / "wrapped.html"
+    page.write_text("<html><head><meta charset='utf-8'></head><body><table><tr><td>首页</td><td>"
+                    f"{paras}</td></tr></table></body></html>", encoding="utf-8")
+    report = du.read_report(page)
+    assert len(report.cells) == 200 and (report.cells.kind == "number").all()
+
+
+def test_page_cut_inside_its_last_character_reads(tmp_path):
+    import disclosure_utils as du
+
+    data = (reports_dir() / "pingtan-hzs-2023-web.html").read_bytes()
+    cut = data[: data.rfind("告".encode()) + 1]  # one byte of a three-byte character
+    page = tmp_path / "cut.html"
+    page.write_bytes(cut)
+    assert du.read_report(page).meta["agency"] == "平潭综合实验区行政审批局"

@@ -15,6 +15,7 @@ from ..document import Block, Cell, Document, Grid, Paragraph
 from ..errors import ReportError
 
 MAX_HTML_DEPTH = 200  # element nesting deeper than this is refused (report pages stay far below it)
+MAX_CELL_CHARS = 400  # a longer cell is page layout, not a table cell (report labels are < 100 characters)
 MAX_BAD_CHARS = 0.001  # share of undecodable bytes tolerated (kept visible as U+FFFD) in a last-resort decode
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -104,7 +105,9 @@ def _decode(data: bytes, path: str) -> str:
     for encoding in candidates:
         try:
             return data.decode(encoding)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
+                return data[: exc.start].decode(encoding)  # a page cut off inside its last character
             # a few broken bytes (a page cut off inside a character) are tolerated, left visible
             text = data.decode(encoding, errors="replace")
             if text.count("\ufffd") <= MAX_BAD_CHARS * len(text):
@@ -175,6 +178,8 @@ def _grids(root: etree._Element) -> dict[str, Grid]:
         )
         if not any(cell.text for row in rows for cell in row):
             continue  # a spacer table: nothing printed in it
+        if any(len(cell.text) > MAX_CELL_CHARS for row in rows for cell in row):
+            continue  # a layout table holding paragraphs (a whole report in one cell): read as text
         key = f"{_GRID}{t}"
         grids[key] = Grid(rows, f"table {t}")
         captions = [_xml_safe(_flat(node)) for node in table.iterchildren("caption")]
