@@ -78,3 +78,14 @@ def test_other_reports_read_or_refuse_with_reason(row):
     assert report.meta["agency"] == row["agency"]
     assert report.meta["template"] == row["template"] or report.meta["template"] == "mixed"
     assert len(report.cells) > 0
+
+
+def test_hybrid_report_is_mixed_with_codes_per_table():
+    """pingtan-zhz-2021 prints the v2021 table 二 with the single v2019 （六）其他处理 row in table 三."""
+    report = du.read_report(reports_dir() / "pingtan-zhz-2021.txt")
+    assert report.meta["template"] == "mixed"
+    assert report.meta["templates"] == {"proactive": "v2021", "requests": "v2019"}
+    rows = set(report.cells[report.cells.table == "requests"].row)
+    assert "other_disposition" in rows and "other_overdue_correction" not in rows
+    assert set(report.cells[report.cells.table == "proactive"].column) == {"issued", "repealed", "in_force",
+                                                                           "decisions", "amount_yuan"}
