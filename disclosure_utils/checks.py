@@ -30,7 +30,7 @@ from operator import itemgetter
 import pandas as pd
 
 from .codebook import codes, group_of
-from .schema import FINDING_COLUMNS, frame
+from .schema import FINDING_COLUMNS, finding, frame
 
 POLICIES = ("lenient", "strict")
 SERIES_CHECKS = ("T3_XYEAR", "T2_V2021_XYEAR", "T2_V2019_XYEAR")
@@ -175,21 +175,9 @@ class _Run:
         counted = f"; {blanks} blank cell(s) counted as 0" if blanks else ""
         return f"[blank policy {self.cells.policy}{counted}]"
 
-    def add(
-        self, check, severity, table, row="", column="", expected=math.nan, observed=math.nan, message=""
-    ):
-        self.findings.append(
-            dict(
-                check=check,
-                severity=severity,
-                table=table,
-                row=row,
-                column=column,
-                expected=expected,
-                observed=observed,
-                message=message,
-            )
-        )
+    def add(self, *args, **kwargs) -> None:
+        """Record a finding (arguments of `schema.finding`)."""
+        self.findings.append(finding(*args, **kwargs))
 
     def not_assessable(self, check, table, row, column, what, blocked):
         self.tally["not_assessable"] += 1

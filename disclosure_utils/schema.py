@@ -21,6 +21,13 @@ QUALITY_DTYPES = {"checks_run": "int64", "checks_passed": "int64", "checks_faile
                   "narrative_checked": "int64", "narrative_agreed": "int64"}
 
 
+def finding(check: str, severity: str, table: str, row: str = "", column: str = "",
+            expected: float = np.nan, observed: float = np.nan, message: str = "") -> dict:
+    """One finding record (`FINDING_COLUMNS`)."""
+    return dict(check=check, severity=severity, table=table, row=row, column=column, expected=expected,
+                observed=observed, message=message)
+
+
 def empty_cells() -> pd.DataFrame:
     return frame([], CELL_COLUMNS)
 

@@ -20,7 +20,7 @@ from . import labels, locate, split, values
 from .codebook import codes
 from .document import Document
 from .errors import ReportError
-from .schema import CELL_COLUMNS, FINDING_COLUMNS, frame
+from .schema import CELL_COLUMNS, FINDING_COLUMNS, finding, frame
 
 MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried against the column identities
 _REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
@@ -78,8 +78,7 @@ class _Builder:
         self.open: dict = {}
 
     def finding(self, check: str, severity: str, table: str, row: str, column: str, message: str) -> None:
-        self.findings.append(dict(check=check, severity=severity, table=table, row=row, column=column,
-                                  expected=math.nan, observed=math.nan, message=message))
+        self.findings.append(finding(check, severity, table, row, column, message=message))
 
     def cell(self, table: str, row: str, column: str, raw: str, source: str, template: str) -> None:
         unit = None
