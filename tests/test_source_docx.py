@@ -1,0 +1,166 @@
+"""DOCX reader: documents made from real reports' cells with the template's merged cells, and the
+packages it must refuse before unpacking them."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from functools import cache
+
+import docx
+import pytest
+
+import disclosure_utils as du
+from disclosure_utils.errors import ReportError
+from disclosure_utils.sources import docx as reader
+
+from .conftest import expected
+from .report_fixtures import content, docx_bytes
+
+NAMES = ["huaian-gov-2024", "shanghai-gov-office-2019"]  # v2021, and v2019 with many blank cells
+
+
+@cache
+def read(name: str):
+    return reader.read_docx(docx_bytes(name), f"{name}.docx")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docx_reads_back_to_the_printed_cells_with_their_spans(name):
+    doc = read(name)
+    title, items = content(name)
+    assert doc.format == "docx" and doc.title == title
+    assert [p.text for p in doc.paragraphs] == [title, *(item for item in items if isinstance(item, str))]
+    layouts = [item for item in items if not isinstance(item, str)]
+    assert [[[(c.text, c.colspan, c.rowspan) for c in row] for row in g.rows] for g in doc.grids] == [
+        [[(s.text, s.colspan, s.rowspan) for s in row] for row in layout] for layout in layouts
+    ]
+    kinds = [type(b).__name__ for b in doc.blocks]  # tables stay where the template prints them
+    assert kinds[kinds.index("Grid") - 1 : kinds.index("Grid") + 1] == ["Paragraph", "Grid"]
+
+
+def test_docx_merged_cells_keep_their_text_once_with_sources():
+    grid = read("huaian-gov-2024").grids[1]
+    cells = {c.text: c for row in grid.rows for c in row}
+    parent = cells["三、本年度办理结果"]
+    assert (parent.rowspan, parent.colspan, parent.source) == (22, 1, "docx table 2 row 6 cell 1")
+    assert (cells["（三）不予公开"].rowspan, cells["申请人情况"].colspan) == (8, 7)
+    assert sum(c.text == "三、本年度办理结果" for row in grid.rows for c in row) == 1
+    assert [c.source for c in grid.rows[6]][:2] == ["docx table 2 row 7 cell 2", "docx table 2 row 7 cell 3"]
+    assert read("huaian-gov-2024").paragraphs[1].source == "docx paragraph 2"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_docx_report_reads_to_expected_cells(name, tmp_path):
+    path = tmp_path / f"{name}.docx"
+    path.write_bytes(docx_bytes(name))
+    report = du.read_report(path)
+    truth = expected(name)
+    assert (report.meta["template"], report.meta["agency"], report.meta["year"]) == (
+        truth["template"], truth["agency"], truth["year"],
+    )  # fmt: skip
+    got = {(c.table, c.row, c.column): c for c in report.cells.itertuples()}
+    for c in truth["cells"]:
+        cell = got[(c["table"], c["row"], c["column"])]
+        if c["value"] is None:
+            assert cell.kind == "blank", c
+        else:
+            assert cell.kind == "number" and math.isclose(cell.value, c["value"]), (c, cell)
+
+
+def test_tables_inside_content_controls_are_read():
+    document = docx.Document(io.BytesIO(docx_bytes("huaian-gov-2024")))
+    body = document.element.body
+    table = body.find(docx.oxml.ns.qn("w:tbl"))
+    sdt = docx.oxml.parse_xml(
+        '<w:sdt xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:sdtContent/></w:sdt>'
+    )
+    table.addprevious(sdt)
+    sdt[0].append(table)
+    buf = io.BytesIO()
+    document.save(buf)
+    assert reader.read_docx(buf.getvalue(), "sdt.docx").grids[0].rows == read("huaian-gov-2024").grids[0].rows
+
+
+def test_a_table_holding_tables_is_layout_and_its_inner_tables_are_grids():
+    document = docx.Document()
+    frame = document.add_table(rows=1, cols=2).cell(0, 0)
+    frame.paragraphs[0].text = "二、主动公开政府信息情况"
+    inner = frame.add_table(rows=2, cols=2)
+    for (r, c), text in {
+        (0, 0): "信息内容",
+        (0, 1): "本年处理决定数量",
+        (1, 0): "行政许可",
+        (1, 1): "12",
+    }.items():
+        inner.cell(r, c).text = text
+    buf = io.BytesIO()
+    document.save(buf)
+    doc = reader.read_docx(buf.getvalue(), "layout.docx")
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Grid"]
+    assert doc.paragraphs[0].text == "二、主动公开政府信息情况"
+    assert [[c.text for c in row] for row in doc.grids[0].rows] == [
+        ["信息内容", "本年处理决定数量"],
+        ["行政许可", "12"],
+    ]
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_zip_bomb_member_is_refused_before_unpacking():
+    package = zipfile.ZipFile(io.BytesIO(docx_bytes("huaian-gov-2024")))
+    members = {name: package.read(name) for name in package.namelist()}
+    members["word/media/padding.bin"] = bytes(4 * 1024 * 1024)  # 4 MB of zeros: deflates ~1000 times
+    with pytest.raises(
+        ReportError, match=r"padding.bin in the DOCX expands \d+ times, over the limit of 100"
+    ):
+        reader.read_docx(_zip(members), "bomb.docx")
+
+
+def test_unpacked_size_limit(monkeypatch):
+    monkeypatch.setattr(reader, "MAX_UNPACKED", 10_000)
+    with pytest.raises(ReportError, match="unpacks to \\d+ bytes, over the limit of 10000"):
+        reader.read_docx(docx_bytes("huaian-gov-2024"), "big.docx")
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (_zip({"content.xml": b"<office:document/>"}), "without word/document.xml, so not a Word document"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "OLE compound file"),
+        (b"PK\x03\x04" + bytes(100), "damaged: not a readable zip"),
+        (_zip({"word/document.xml": b"<w:document"}), "cannot be opened"),
+    ],
+    ids=["other-zip", "ole", "broken-zip", "broken-package"],
+)
+def test_not_a_docx_is_refused_with_the_reason(data, reason):
+    with pytest.raises(ReportError, match=reason):
+        reader.read_docx(data, "bad.docx")
+
+
+def test_truncated_docx_is_damaged():
+    data = docx_bytes("huaian-gov-2024")
+    with pytest.raises(ReportError, match="damaged"):
+        reader.read_docx(data[: len(data) // 2], "half.docx")
+
+
+def test_continuation_cell_text_is_kept():
+    """Text left in a vMerge continuation cell (Word hides it apart) is kept, appended to the merged cell."""
+    document = docx.Document(io.BytesIO(docx_bytes("huaian-gov-2024")))
+    table = document.tables[1]
+    tc = table.rows[6]._tr.tc_lst[
+        0
+    ]  # a continuation cell of 三、本年度办理结果 (table.cell() would give the first)
+    assert tc.tcPr.vMerge is not None and tc.tcPr.vMerge.get(docx.oxml.ns.qn("w:val")) in (None, "continue")
+    docx.table._Cell(tc, table).text = "（续）"
+    buf = io.BytesIO()
+    document.save(buf)
+    grid = reader.read_docx(buf.getvalue(), "continued.docx").grids[1]
+    assert grid.rows[5][0].text == "三、本年度办理结果\n（续）" and grid.rows[5][0].rowspan == 22

@@ -1,0 +1,266 @@
+"""PDF reader: the shared Huai'an PDF, PDFs made from real reports' cells (ruled and borderless, tables
+broken over pages), and the input it must refuse with a reason."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import cache
+
+import pytest
+from fpdf import FPDF
+from PIL import Image, ImageDraw
+
+from disclosure_utils import tables
+from disclosure_utils.errors import ReportError
+from disclosure_utils.sources import pdf
+from disclosure_utils.values import is_value_text
+
+from .conftest import expected, reports_dir
+from .report_fixtures import content, pdf_bytes, printed, table3
+
+HUAIAN = "huaian-gov-2024"
+BREAKS = {  # page breaks inside table 二 (after a caption) and table 三 (inside the （四） parent cell)
+    HUAIAN: ("第二十条第（六）项", "1.本机关不掌握相关政府信息"),
+    "shanghai-gov-office-2019": ("（三）不予公开", "第二十条第（八）项"),
+}
+SOURCE = re.compile(
+    r"^page \d+ box [\d.]+,[\d.]+,[\d.]+,[\d.]+(; page \d+ box [\d.]+,[\d.]+,[\d.]+,[\d.]+)*$"
+)
+
+
+@cache
+def huaian_bytes() -> bytes:
+    return (reports_dir() / f"{HUAIAN}.pdf").read_bytes()
+
+
+@cache
+def huaian(ruled: bool = True):
+    return pdf._read(huaian_bytes(), f"{HUAIAN}.pdf", ruled=ruled)
+
+
+@cache
+def fixture(name: str, ruled: bool):
+    return pdf.read_pdf(pdf_bytes(name, ruled=ruled, breaks=BREAKS[name]), f"{name}.pdf")
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def body(rows) -> list[tuple[str, tuple[str, ...]]]:
+    """(row label, value cells) of every row with value cells, as the recogniser splits a row."""
+    out = []
+    for row in rows:
+        labels = [i for i, c in enumerate(row) if not is_value_text(c.text)]
+        values = tuple(squeeze(c.text) for c in row[labels[-1] + 1 if labels else 0 :])
+        if values:
+            out.append((squeeze(row[labels[-1]].text) if labels else "", values))
+    return out
+
+
+def assert_cells(doc, name: str) -> None:
+    """The recogniser reads `doc` to exactly the expected cells (a null is a blank cell)."""
+    got = {(c.table, c.row, c.column): c for c in tables.recognise(doc).cells.itertuples()}
+    for c in expected(name)["cells"]:
+        cell = got[(c["table"], c["row"], c["column"])]
+        if c["value"] is None:
+            assert cell.kind == "blank", c
+        else:
+            assert cell.kind == "number" and math.isclose(cell.value, c["value"]), (c, cell)
+
+
+# --- the Huai'an 2024 PDF ---------------------------------------------------------------------------
+
+
+def test_huaian_tables_continue_over_page_breaks_as_one_grid_each():
+    doc = huaian()
+    assert doc.format == "pdf" and doc.title == "淮安市人民政府2024年政府信息公开工作年度报告"
+    assert [g.source.count("page ") for g in doc.grids] == [2, 2, 1]  # 二 on pages 3-4, 三 on 4-5, 四
+    assert all(SOURCE.match(c.source) for g in doc.grids for row in g.rows for c in row)
+
+
+def test_huaian_rows_hold_every_printed_value_in_column_order():
+    got = [values for g in huaian().grids for _, values in body(g.rows)]
+    cells = printed(HUAIAN)
+    assert got[:6] == [  # table 二: 规章, 行政规范性文件, 行政许可, 行政处罚, 行政强制, 行政事业性收费 (万元)
+        tuple(cells[("proactive", row, col)] for col in cols)
+        for row, cols in (
+            ("rules", ("issued", "repealed", "in_force")),
+            ("normative_docs", ("issued", "repealed", "in_force")),
+            ("admin_license", ("decisions",)),
+            ("admin_penalty", ("decisions",)),
+            ("admin_coercion", ("decisions",)),
+            ("admin_fees", ("amount_yuan",)),
+        )
+    ]
+    assert got[6:-1] == [values for _, values in body(table3(HUAIAN))]  # 25 rows of 7
+    assert got[-1] == tuple(  # table 四: one row of 15
+        cells[("review_litigation", r, c)]
+        for r in ("review", "litigation_direct", "litigation_after_review")
+        for c in ("upheld", "corrected", "other", "pending", "total")
+    )
+    new = next(values for label, values in body(huaian().grids[1].rows) if "本年新收" in label)
+    assert new == ("3001", "53", "0", "0", "61", "4", "3119")
+
+
+def test_huaian_wrapped_and_merged_labels_are_one_cell():
+    grid = huaian().grids[1]
+    labels = {squeeze(c.text): c for row in grid.rows for c in row}
+    wrapped = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert (wrapped, ("447", "7", "0", "0", "0", "0", "454")) in body(grid.rows)
+    assert labels["三、本年度办理结果"].rowspan == 22  # runs from page 4 onto page 5
+    cut = labels["（四）无法提供"]  # printed "（四）无" at the foot of page 4, "法提供" at the top of page 5
+    assert cut.rowspan == 3 and cut.source.startswith("page 4 ") and "; page 5 " in cut.source
+    assert "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请" in labels
+
+
+def test_huaian_read_without_rules_gives_the_same_rows():
+    """The rules are not needed: from text positions alone the same labels and values come out."""
+    ruled, bare = huaian(True), huaian(False)
+    assert [body(g.rows) for g in bare.grids] == [body(g.rows) for g in ruled.grids]
+    assert [p.text for p in bare.paragraphs] == [p.text for p in ruled.paragraphs]
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "text-only"])
+def test_huaian_recognises_to_expected_cells(ruled):
+    assert_cells(huaian(ruled), HUAIAN)
+
+
+def test_huaian_paragraphs_in_reading_order_without_page_numbers():
+    paragraphs = huaian().paragraphs
+    texts = [p.text for p in paragraphs]
+    headings = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+                "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]  # fmt: skip
+    assert [t for t in texts if t in headings] == headings
+    assert not any(re.fullmatch(r"-\s*\d+\s*-", t) for t in texts)
+    joined = next(p for p in paragraphs if p.text.startswith("（一）主动公开情况"))
+    assert "5500余条" in joined.text and "; page 2 " in joined.source  # one paragraph over the page break
+    assert (
+        texts[-1]
+        == "2024年，市政府严格落实《政府信息公开信息处理费管理办法》，全年收取政府信息公开信息处理费3940元。"
+    )
+    assert all(SOURCE.match(p.source) for p in paragraphs)
+
+
+# --- PDFs made from real reports' cells -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_ruled_fixture_reads_back_to_the_printed_cells_and_spans(name):
+    doc = fixture(name, True)
+    title, items = content(name)
+    layouts = [item for item in items if not isinstance(item, str)]
+    assert doc.title == title
+    assert [p.text for p in doc.paragraphs] == [title, *(item for item in items if isinstance(item, str))]
+    assert len(doc.grids) == 3 and all("; page " in g.source for g in doc.grids[:2])
+    for grid, layout in zip(doc.grids, layouts, strict=True):
+        got = [[(squeeze(c.text), c.colspan, c.rowspan) for c in row] for row in grid.rows]
+        assert got == [[(squeeze(s.text), s.colspan, s.rowspan) for s in row] for row in layout]
+
+
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_borderless_fixture_reads_back_to_the_printed_rows(name):
+    """Without any rule: row labels and value cells (blank ones included, in their columns) as printed."""
+    doc = fixture(name, False)
+    title, items = content(name)
+    assert [p.text for p in doc.paragraphs] == [title, *(item for item in items if isinstance(item, str))]
+    layouts = [item for item in items if not isinstance(item, str)]
+    assert [body(g.rows) for g in doc.grids] == [body(layout) for layout in layouts]
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "borderless"])
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_fixture_recognises_to_expected_cells(name, ruled):
+    assert_cells(fixture(name, ruled), name)
+
+
+# --- input refused with a reason ----------------------------------------------------------------------
+
+
+def test_image_only_pdf_has_no_text_layer():
+    scan = Image.new("RGB", (600, 300), "white")
+    ImageDraw.Draw(scan).rectangle((50, 50, 550, 250), outline="black", width=3)
+    doc = FPDF()
+    doc.add_page()
+    doc.image(scan, x=10, y=10, w=180)
+    with pytest.raises(ReportError, match="no text layer"):
+        pdf.read_pdf(bytes(doc.output()), "scan.pdf")
+
+
+def test_truncated_pdf_is_damaged():
+    data = huaian_bytes()
+    with pytest.raises(ReportError, match="damaged.*truncated"):
+        pdf.read_pdf(data[: len(data) // 2], "half.pdf")
+    with pytest.raises(ReportError, match="damaged: PSEOF"):  # cut, then given a false end marker
+        pdf.read_pdf(data[: len(data) // 2] + b"\n%%EOF\n", "half.pdf")
+
+
+def test_garbage_after_a_pdf_header_is_damaged():
+    with pytest.raises(ReportError, match="damaged: PDFSyntaxError"):
+        pdf.read_pdf(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n", "junk.pdf")
+
+
+def _damaged(kind: str) -> bytes:
+    """The Huai'an PDF with one kind of damage made at a known place."""
+    data = huaian_bytes()
+
+    def stream_start(obj: int) -> int:
+        return data.index(b"stream", re.search(rb"(?<![0-9])%d 0 obj" % obj, data).end()) + 8
+
+    def flip(at: int) -> bytes:
+        return data[:at] + bytes([data[at] ^ 0x55]) + data[at + 1 :]
+
+    if kind == "page count":
+        return data.replace(b"/Count 6", b"/Count 7", 1)
+    if kind == "content object":
+        return data.replace(b"/Contents 58 0 R", b"/Contents 99 0 R", 1)
+    if kind == "content stream":
+        return flip(stream_start(7) + 200)
+    if kind in ("encoding key", "encoding name"):  # the 宋体 font of the tables' labels
+        font = b"/Encoding \n/Identity-H/ICUID 2123759635"
+        broken = (
+            font.replace(b"Encoding", b"Encoddng") if kind == "encoding key" else font.replace(b"-H", b"-X")
+        )
+        return data.replace(font, broken, 1)
+    if kind == "character map":
+        return flip(stream_start(int(re.search(rb"/ToUnicode (\d+) 0 R", data).group(1))) + 100)
+    return re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group(0)), data)  # no character maps
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("page count", "page tree lists 7 pages but 6 can be read"),
+        ("content object", "the content of page 6 is missing"),
+        ("content stream", "the content of page 1 cannot be decompressed"),
+        ("encoding key", "the encoding of a font of page 3 is missing"),
+        ("encoding name", "the font encoding Identity-X of page 3 is missing or unknown"),
+        ("character map", "the character map of page \\d cannot be decompressed"),
+        ("no character maps", "2879 of its 2879 characters have no Unicode mapping"),
+    ],
+)
+def test_damage_that_would_silently_lose_text_is_refused(kind, reason):
+    """pdfminer reads these as empty pages or wrong characters; the reader refuses them instead."""
+    with pytest.raises(ReportError, match=reason):
+        pdf.read_pdf(_damaged(kind), "damaged.pdf")
+
+
+def test_encrypted_pdf_is_refused():
+    doc = FPDF()
+    doc.add_page()
+    doc.set_font("helvetica", size=12)
+    doc.cell(text="report")
+    doc.set_encryption(owner_password="owner", user_password="user")
+    with pytest.raises(ReportError, match="encrypted"):
+        pdf.read_pdf(bytes(doc.output()), "locked.pdf")
+
+
+def test_page_and_time_limits(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_PAGES", 5)
+    with pytest.raises(ReportError, match="6 pages, over the limit of 5"):
+        pdf.read_pdf(huaian_bytes(), "long.pdf")
+    monkeypatch.setattr(pdf, "MAX_PAGES", 200)
+    monkeypatch.setattr(pdf, "MAX_SECONDS", 0.0)
+    with pytest.raises(ReportError, match="took over 0 s"):
+        pdf.read_pdf(huaian_bytes(), "slow.pdf")
