@@ -38,7 +38,7 @@ def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str
         return math.nan, "blank", None
     if t in NA_TEXTS:
         return math.nan, "na", None
-    m = _NUMBER.match(t.replace(" ", ""))
+    m = _NUMBER.match(t)  # "1 0" is two printed numbers, not 10: it stays text
     if not m:
         return math.nan, "text", None
     number = Decimal(m["num"].replace(",", "") + (m["dec"] or ""))

@@ -151,3 +151,8 @@ def test_narrative_count_narrows_a_glued_row():
     assert after["repealed"][0] == after["in_force"][0] == "ambiguous"
     msg = [f["message"] for f in rec.finding_records if f["row"] == "normative_docs"]
     assert len(msg) == 1 and "77|132|470" in msg[0] and "制发的规范性文件77件" in msg[0]
+
+
+def test_two_numbers_in_one_cell_are_not_merged():
+    assert values.parse("1 0")[1] == "text"
+    assert values.parse("1 0")[0] != 10
