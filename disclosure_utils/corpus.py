@@ -307,10 +307,10 @@ def _read_one(path: str) -> dict:
     try:
         report = read_report(path)
         meta = {k: v for k, v in report.meta.items() if k not in ("path", "sha256")}
-        quality = report.quality.to_dict(orient="records")[0] if len(report.quality) else {}
-        result = {"report": _json_clean({"meta": meta, "quality": quality, "error": ""})}
-        for name, frame in (("cells", report.cells), ("findings", report.findings), ("narrative", report.narrative)):
-            result[name] = _compact(_typed(frame, TYPES[name]))
+        quality = report.records("quality")
+        result = {"report": _json_clean({"meta": meta, "quality": quality[0] if quality else {}, "error": ""})}
+        for name in ("cells", "findings", "narrative"):
+            result[name] = _compact(_typed_records(report.records(name), TYPES[name]))
         return result
     except ReportError as exc:
         error = exc.reason
@@ -334,6 +334,12 @@ def _typed(df: pd.DataFrame, types: dict[str, pa.DataType]) -> pa.Table:
     n = len(df)
     arrays = {c: pa.array(df[c], type=t, from_pandas=True) if c in df else pa.nulls(n, t) for c, t in types.items()}
     arrays |= {c: pa.array(df[c], from_pandas=True) for c in df.columns if c not in types}
+    return _normalise(pa.table(arrays))
+
+
+def _typed_records(records: list[dict], types: dict[str, pa.DataType]) -> pa.Table:
+    """Report records as an Arrow table typed like `_typed` (NaN → null), without a pandas frame."""
+    arrays = {c: pa.array([r.get(c) for r in records], type=t, from_pandas=True) for c, t in types.items()}
     return _normalise(pa.table(arrays))
 
 
