@@ -389,6 +389,11 @@ READINGS: dict[str, list[tuple[str, str, list[str]]]] = {
         )
     ],
 }
+# Narrative counts of table-二 cells: metric → the normative_docs column per template.
+PROACTIVE_READINGS = {
+    "normative_docs_issued": {"v2021": "issued", "v2019": "made"},
+    "normative_docs_in_force": {"v2021": "in_force", "v2019": "published_total"},
+}
 APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees within 10 %
 
 
@@ -420,15 +425,16 @@ def _readings(cells: _Cells, metric: str, template: str) -> list[tuple[str, str,
 
 
 AGREEMENT_COLUMNS = ["metric", "stated", "approx", "evidence", "readings", "matched", "agreed", "table", "row",
-                     "expected"]  # fmt: skip
+                     "expected", "column"]  # fmt: skip
 
 
 def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFrame:
-    """One row per agency-scope narrative fact about requests, review or litigation.
+    """One row per agency-scope narrative fact about requests, review, litigation or normative documents.
 
     Columns: metric, stated, approx, evidence, readings (each "label = value" tried), matched (the
     reading that agrees, or ""), agreed (bool), table, row (the single row compared, or ""),
-    expected (the matched reading's value, else the first one tried). A row's value is its printed
+    expected (the matched reading's value, else the first one tried), column (the column compared:
+    "total", or the table-二 column of 制发/现行有效 规范性文件). A row's value is its printed
     total, or the sum of its parts when the total is blank. Facts no reading can be computed for
     (cells absent, ambiguous) are left out. Approximate statements agree within 10 %.
     """
@@ -438,7 +444,8 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
 
 def _agreement(report, cells: _Cells) -> list[dict]:
     """`narrative_agreement` as records."""
-    facts = [f for f in report.records("narrative") if f.get("metric") in READINGS]
+    facts = [f for f in report.records("narrative") if f.get("metric") in READINGS or
+             f.get("metric") in PROACTIVE_READINGS]
     if not facts:
         return []
 
@@ -458,7 +465,13 @@ def _agreement(report, cells: _Cells) -> list[dict]:
         if scope == "region" or pd.isna(value):
             continue
         approx = bool(approx)
-        tried = [t for t in _readings(cells, metric, template) if t[3] is not None]
+        col = "total"
+        if metric in PROACTIVE_READINGS:
+            col = PROACTIVE_READINGS[metric].get(_template(report, P), "")
+            kind, cell = cells.kinds.get((P, "normative_docs", col), ("absent", math.nan))
+            tried = [(f"normative_docs {col}", P, ["normative_docs"], cell)] if kind == "number" else []
+        else:
+            tried = [t for t in _readings(cells, metric, template) if t[3] is not None]
         if not tried:
             continue
         slack = APPROX_TOLERANCE if approx else 0.0
@@ -476,6 +489,7 @@ def _agreement(report, cells: _Cells) -> list[dict]:
                 table=first[1],
                 row=first[2][0] if len(first[2]) == 1 else "",
                 expected=first[3],
+                column=col,
             )
         )
     return records
@@ -490,7 +504,7 @@ def _narrative(run: _Run, report) -> tuple[int, int]:
                 "warning",
                 fact["table"],
                 fact["row"],
-                "total",
+                fact["column"],
                 fact["expected"],
                 fact["stated"],
                 f"narrative states {fact['stated']:g} for {fact['metric']} (“{fact['evidence']}”) but no table "

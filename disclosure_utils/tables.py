@@ -191,6 +191,11 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
+        if not split.tokens(rr.run or ""):  # the label is followed by the next one: nothing printed
+            b.finding("READ_NO_VALUES", "info", table, code, "", "row prints no values; its cells are blank")
+            for col in cols:
+                b.cell(table, code, col, "", rr.source, template)
+            continue
         try:
             cands, good, ident = _row_split(rr, cols)
         except split.TooManySplits:

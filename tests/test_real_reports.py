@@ -89,3 +89,18 @@ def test_hybrid_report_is_mixed_with_codes_per_table():
     assert "other_disposition" in rows and "other_overdue_correction" not in rows
     assert set(report.cells[report.cells.table == "proactive"].column) == {"issued", "repealed", "in_force",
                                                                            "decisions", "amount_yuan"}
+
+
+def test_rows_printing_nothing_in_glued_text_are_blank():
+    """pingtan-scj-2021 prints （六）2 and 3 with no values at all: blank cells, said in a finding."""
+    report = du.read_report(reports_dir() / "pingtan-scj-2021.txt")
+    rows = report.cells[report.cells.row.isin(["other_unpaid_fee", "other_other"])]
+    assert len(rows) == 14 and set(rows.kind) == {"blank"}
+    assert set(report.findings[report.findings.check == "READ_NO_VALUES"].row) == {"other_unpaid_fee", "other_other"}
+
+
+def test_narrative_count_of_documents_in_force_disagreeing_with_the_table_is_a_warning():
+    """pingtan-gwh-2022: '行政规范性文件34089' reads 34|0|89 (制发 34 per its text), but the text says 现行有效件数424件."""
+    report = du.read_report(reports_dir() / "pingtan-gwh-2022.txt")
+    narr = report.findings[(report.findings.check == "NARR") & (report.findings.table == "proactive")]
+    assert narr[["row", "column", "expected", "observed"]].values.tolist() == [["normative_docs", "in_force", 89, 424]]
