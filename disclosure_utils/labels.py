@@ -54,6 +54,13 @@ PRE2019_MARKERS = ("同意公开答复", "否决公开答复", "非《条例》�
 PROACTIVE_START = fuzzy("第二十条第") + r"\s*\(?\s*一\s*\)?\s*" + fuzzy("项")
 CAPTION = r"第\s*(?:二\s*十|20)\s*条\s*第?\s*\(?\s*[一二三四五六七八九\d]\s*\)?\s*项"
 REQUESTS_START = "|".join(fuzzy(s) for s in ("申请人情况", "勾稽关系", "钩稽关系", "自然人"))
+# Column headers in the template's order (regex per column, on `norm` text): a table that prints them in
+# another order is not read by position.
+HEADER_ORDER = {
+    "requests": ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构"),
+    "review_litigation": ("结果维持", "结果纠正", "其他结果", "尚未审结"),
+    "proactive": ("新制作数量|制发件数", "(?:新|本年)公开数量|废止件数", "公开总数量|有效件数"),
+}
 REVIEW_ANCHOR = fuzzy("行政复议") + r"[^\d]{0,60}?" + fuzzy("行政诉讼")
 SECTION_AFTER_TABLES = ("存在的主要问题", "主要问题", "改进情况", "改进措施", "其他需要报告")
 

@@ -187,13 +187,13 @@ def from_text(doc: Document, wanted: set[str], templates: dict[str, str]) -> Loc
             out.rows += _rows_in(text, "proactive", codes, t2.start(), hi)
     if t3 and "requests" in wanted:
         hi = t4.start() if t4 else len(s)
-        out.table_text["requests"] = labels.norm(s[t3.start() : hi])
+        out.table_text["requests"] = labels.norm(s[t3_anchor.start() : hi])
         template = templates.get("requests") or detect_requests(out.table_text["requests"])
         out.rows += _rows_in(text, "requests", requests_rows(template), t3.start(), hi)
     if t4 and "review_litigation" in wanted:
         row = _review_run(text, t4.end())
         if row is not None:
-            out.table_text["review_litigation"] = labels.norm(s[t4.start() : t4.end()])
+            out.table_text["review_litigation"] = labels.norm(s[t4.start() : s.find(row.run, t4.end())])
             out.rows.append(row)
     return out
 

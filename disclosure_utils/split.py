@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-TOKEN = re.compile(r"[+\-−]?\d+(?:\.\d+)?(?:万元|万|亿元|元)?|[—–/／]|(?<![\d])-(?![\d])")
+UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
+TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／]|(?<![\d])-(?![\d])")
 _KIND = {
     "int": re.compile(r"0|[1-9]\d*"),
     "signed": re.compile(r"[+\-−]?(?:0|[1-9]\d*)"),
-    "amount": re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|万|亿元|元)?"),
+    "amount": re.compile(rf"(?:0|[1-9]\d*)(?:\.\d+)?{UNIT}?"),
 }
 DASHES = frozenset({"—", "–", "/", "／", "-"})
 MAX_STEPS = 200_000

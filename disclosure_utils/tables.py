@@ -125,7 +125,7 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
                       f"glued values {rr.run!r} split {len(cands)} ways ({shown}){note}; "
                       f"ambiguous: {', '.join(open_cols)}")
     elif how:
-        b.finding("READ_RESOLVED", "info", table, row, "", f"glued values {rr.run!r} split as "
+        b.finding("READ_RESOLVED", "warning", table, row, "", f"glued values {rr.run!r} split as "
                   f"{'|'.join(cands[0])}, the only split {how}")
 
 
@@ -201,10 +201,18 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         except split.TooManySplits:
             _emit_split(b, rr, cols, template, [], "")
             continue
-        if len(cands) == 1 or not ident:
+        short = len((rr.run or "").split()) > 1 and len(split.tokens(rr.run or "")) < len(cols)
+        if short and not (ident and len(good) == 1):
+            # spaced values, fewer than the cells: a blank cell may have vanished, so no cut is certain
+            b.finding("READ_SPACING", "warning", table, code, "", f"values {rr.run!r} are printed apart but "
+                      f"fewer than its {len(cols)} cells (a blank may have vanished); marked ambiguous")
+            for col in cols:
+                b.ambiguous(table, code, col, rr.run or "", rr.source)
+        elif not ident or (len(cands) == 1 and not short):
             _emit_split(b, rr, cols, template, cands, "")
         elif len(good) == 1:
-            _emit_split(b, rr, cols, template, good, f"satisfying {ident}")
+            _emit_split(b, rr, cols, template, good, f"satisfying {ident} ({len(cands) - 1} other splits "
+                        "of the printed digits rejected)")
         elif table == "requests" and good:
             glued[code] = (rr, cands, good)
         else:
@@ -315,6 +323,12 @@ def recognise(doc: Document) -> Recognised:
             _review(b, rows)
         else:
             _table(b, table, templates.get(table, "v2019"), rows)
+    for table in _misordered(found.table_text):
+        b.finding("READ_HEADER", "warning", table, "", "", "column headers are printed in another order than "
+                  "the template's; cells are not read by position (marked ambiguous)")
+        for c in b.cells:
+            if c["table"] == table:
+                c.update(kind="ambiguous", value=math.nan)
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")
@@ -359,6 +373,17 @@ def narrow(rec: Recognised, facts: list[dict]) -> None:
         rec.finding_records += b.findings
         rec.open_rows.pop((table, row))
         rec.open_rows.update(b.open)
+
+
+def _misordered(table_text: dict[str, str]) -> list[str]:
+    """Tables whose printed column headers (all found) come in another order than the template's."""
+    out = []
+    for table, heads in labels.HEADER_ORDER.items():
+        key = table_text.get(table, "")
+        hits = [re.search(h, key) for h in heads]
+        if all(hits) and [m.start() for m in hits] != sorted(m.start() for m in hits):
+            out.append(table)
+    return out
 
 
 def _proactive_by_shape(rows: list[locate.RowRead]) -> str:

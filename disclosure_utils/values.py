@@ -45,6 +45,8 @@ def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str
     if m["sign"] in ("-", "−"):
         number = -number
     unit, note = m["unit"], None
+    if amount_unit is None and unit in _MULTIPLIER:
+        return math.nan, "text", None  # 万/亿/元 in a count column: not a count as printed
     if amount_unit is not None:
         if unit in _MULTIPLIER:
             number *= _MULTIPLIER[unit]

@@ -101,7 +101,7 @@ def test_vanished_blanks_are_not_left_aligned():
     got = recognise(_doc(text))
     row = got.cells[(got.cells.table == "requests") & (got.cells.row == "new_received")]
     assert set(row.kind) == {"ambiguous"} and row.value.isna().all()
-    hit = got.findings[(got.findings.row == "new_received") & (got.findings.check == "READ_UNSPLITTABLE")]
+    hit = got.findings[(got.findings.row == "new_received") & (got.findings.check == "READ_SPACING")]
     assert "38 4 42" in hit.message.iloc[0]
 
 
@@ -153,6 +153,27 @@ def test_narrative_count_narrows_a_glued_row():
     assert len(msg) == 1 and "77|132|470" in msg[0] and "制发的规范性文件77件" in msg[0]
 
 
+def test_spaced_values_fewer_than_cells_are_ambiguous():
+    """“规范性文件 6  11”: the 本年新公开数量 cell may have vanished; 6|1|1 would be a guess."""
+    text = GLUED_V2019.replace("规范性文件898989", "规范性文件 6  11 ")
+    got = recognise(_doc(text))
+    nd = got.cells[(got.cells.table == "proactive") & (got.cells.row == "normative_docs")]
+    assert set(nd.kind) == {"ambiguous"}
+    assert (got.findings[got.findings.row == "normative_docs"].check == "READ_SPACING").any()
+
+
+def test_units_in_count_columns_are_not_counts():
+    assert values.parse("3亿")[1] == "text" and values.parse("10万")[1] == "text"
+    assert values.parse("10万", amount_unit="")[0] == 100_000
+
+
 def test_two_numbers_in_one_cell_are_not_merged():
     assert values.parse("1 0")[1] == "text"
     assert values.parse("1 0")[0] != 10
+
+
+def test_columns_printed_in_another_order_are_not_read_by_position():
+    got = recognise(_doc(GLUED_V2019.replace("商业企业科研机构", "科研机构商业企业")))
+    assert set(got.cells[got.cells.table == "requests"].kind) == {"ambiguous"}
+    assert (got.findings.check == "READ_HEADER").sum() == 1
+    assert not (recognise(_doc(GLUED_V2019)).findings.check == "READ_HEADER").any()
