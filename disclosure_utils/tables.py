@@ -149,11 +149,11 @@ def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | Non
     cells = list(rr.cells or ())
     while len(cells) > k and not values.clean(cells[-1][0]):
         cells.pop()
-    merged = any(len(split.tokens(values.clean(raw))) > 1 for raw, _ in cells)
+    merged = any(values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1 for raw, _ in cells)
     if len(cells) == k and not merged:
         return cells, None
-    if not merged:
-        return None, None
+    if not merged or len(cells) == k or any(not values.clean(raw) for raw, _ in cells):
+        return None, None  # joining would let a blank cell vanish, or the cells already fit: a shape problem
     return None, " ".join(values.clean(raw) for raw, _ in cells)
 
 

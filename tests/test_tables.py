@@ -177,3 +177,18 @@ def test_columns_printed_in_another_order_are_not_read_by_position():
     assert set(got.cells[got.cells.table == "requests"].kind) == {"ambiguous"}
     assert (got.findings.check == "READ_HEADER").sum() == 1
     assert not (recognise(_doc(GLUED_V2019)).findings.check == "READ_HEADER").any()
+
+
+def test_grid_cell_with_two_numbers_beside_a_blank_is_not_rejoined():
+    """A cell printing '1 0' next to a blank cell: joining the row would let the blank vanish."""
+    from disclosure_utils.document import Cell, Grid
+
+    def row(*texts):
+        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
+
+    grid = Grid((row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+                 row("一、本年新收政府信息公开申请数量", "1 0", "", "2", "0", "1", "1", "5")), "table 1")
+    got = recognise(Document("grid.html", "html", [grid]))
+    new = got.cells[got.cells.row == "new_received"]
+    assert set(new.kind) == {"ambiguous"}
+    assert (got.findings.check == "READ_SHAPE").any()
