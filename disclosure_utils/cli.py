@@ -20,14 +20,19 @@ def _read(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        payload = {"meta": report.meta, "cells": cells.to_dict(orient="records"),
-                   "findings": report.findings.to_dict(orient="records")}
+        def clean(records: list[dict]) -> list[dict]:  # NaN is not JSON: an empty value is null
+            return [{k: None if isinstance(v, float) and v != v else v for k, v in r.items()} for r in records]
+
+        payload = {"meta": report.meta, "cells": clean(report.records("cells")),
+                   "findings": clean(report.records("findings"))}
         print(json.dumps(payload, ensure_ascii=False, indent=1, default=str))
     elif args.format == "csv":
         sys.stdout.write(cells.to_csv(index=False))
     else:
         print(" ".join(f"{k}={v}" for k, v in report.meta.items() if k != "sha256"))
-        with __import__("pandas").option_context("display.max_rows", None, "display.width", 160):
+        import pandas as pd
+
+        with pd.option_context("display.max_rows", None, "display.width", 160):
             print(cells.to_string(index=False))
             if len(report.findings):
                 print()

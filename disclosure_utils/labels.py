@@ -123,12 +123,11 @@ def strip_notes(label: str) -> str:
 
 def row_code(table: str, label: str) -> str | None:
     """The row code for a printed label of `table`, or None when no alias matches."""
-    key = _PARENTS.sub("", strip_notes(norm(label)))
-    if not key:
-        return None
-    for code, keywords, exact in ROWS[table]:
-        if key in exact or any(k in key for k in keywords):
-            return code
+    full = _PARENTS.sub("", norm(label))
+    for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
+        for code, keywords, exact in ROWS[table]:
+            if key and (key in exact or any(k in key for k in keywords)):
+                return code
     return None
 
 

@@ -15,8 +15,6 @@ from . import labels, values
 from .codebook import codes
 from .document import Cell, Document
 
-TABLES = ("proactive", "requests", "review_litigation")
-
 
 @dataclass(frozen=True)
 class RowRead:
@@ -49,7 +47,7 @@ def _context(ctx: str | None, key: str, has_values: bool) -> str | None:
         return "proactive"
     if any(w in key for w in ("申请人情况", "自然人", "本年新收", "勾稽关系", "钩稽关系")):
         return "requests"
-    if ctx == "requests" and not has_values and ("行政复议" in key or "行政诉讼" in key):
+    if ctx == "requests" and ("行政复议" in key or "行政诉讼" in key):
         return "review_litigation"
     return ctx
 
@@ -169,8 +167,8 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
     return None
 
 
-def from_text(doc: Document, wanted: set[str], templates: dict[str, str]) -> Located:
-    """Rows of the `wanted` tables found in running text, for the templates given (or detected)."""
+def from_text(doc: Document, wanted: set[str]) -> Located:
+    """Rows of the `wanted` tables found in running text, for the templates their headers print."""
     text = _Text(doc)
     s = text.s
     out = Located([], [], {})
@@ -181,14 +179,14 @@ def from_text(doc: Document, wanted: set[str], templates: dict[str, str]) -> Loc
     if t2 and "proactive" in wanted:
         hi = t3_anchor.start() if t3_anchor else (t4.start() if t4 else len(s))
         out.table_text["proactive"] = labels.norm(s[t2.start() : hi])
-        template = templates.get("proactive") or detect_proactive(out.table_text["proactive"])
+        template = detect_proactive(out.table_text["proactive"])
         if template:
             codes = list(labels.PROACTIVE_COLUMNS[template])
             out.rows += _rows_in(text, "proactive", codes, t2.start(), hi)
     if t3 and "requests" in wanted:
         hi = t4.start() if t4 else len(s)
         out.table_text["requests"] = labels.norm(s[t3_anchor.start() : hi])
-        template = templates.get("requests") or detect_requests(out.table_text["requests"])
+        template = detect_requests(out.table_text["requests"])
         out.rows += _rows_in(text, "requests", requests_rows(template), t3.start(), hi)
     if t4 and "review_litigation" in wanted:
         row = _review_run(text, t4.end())

@@ -28,14 +28,6 @@ def finding(check: str, severity: str, table: str, row: str = "", column: str = 
                 observed=observed, message=message)
 
 
-def empty_cells() -> pd.DataFrame:
-    return frame([], CELL_COLUMNS)
-
-
-def empty_findings() -> pd.DataFrame:
-    return frame([], FINDING_COLUMNS)
-
-
 NUMERIC = frozenset({"value", "expected", "observed"})
 TEXT = pd.Series(["x"]).dtype  # the text dtype pandas infers (str in pandas 3, object before)
 

@@ -17,7 +17,7 @@ from functools import cache
 import pandas as pd
 
 from . import labels, locate, split, values
-from .codebook import codes
+from .codebook import TABLES, codes
 from .document import Document
 from .errors import ReportError
 from .schema import CELL_COLUMNS, FINDING_COLUMNS, finding, frame
@@ -71,8 +71,7 @@ def _int(raw: str) -> int:
 
 
 class _Builder:
-    def __init__(self, path: str):
-        self.path = path
+    def __init__(self):
         self.cells: list[dict] = []
         self.findings: list[dict] = []
         self.open: dict = {}
@@ -300,15 +299,15 @@ def recognise(doc: Document) -> Recognised:
     found = locate.from_grids(doc)
     templates: dict[str, str] = {}
     tables_found = {r.table for r in found.rows}
-    missing = set(locate.TABLES) - tables_found
+    missing = set(TABLES) - tables_found
     if missing and doc.paragraphs:
-        more = locate.from_text(doc, missing, {})
+        more = locate.from_text(doc, missing)
         found.rows += more.rows
         found.table_text.update({k: v for k, v in more.table_text.items() if k in missing})
     if not found.rows:
         _refuse(doc)
-    b = _Builder(doc.path)
-    for table in locate.TABLES:
+    b = _Builder()
+    for table in TABLES:
         rows = [r for r in found.rows if r.table == table]
         if not rows:
             b.finding("READ_MISSING_TABLE", "warning", table, "", "", f"table {table} not found")
@@ -363,7 +362,7 @@ def narrow(rec: Recognised, facts: list[dict]) -> None:
                 quoted.append(f"{said[0]['evidence']!r}")
         if kept is cands:
             continue
-        b = _Builder(rr.source)
+        b = _Builder()
         how = f"agreeing with the narrative {'; '.join(quoted)}"
         _emit_split(b, rr, cols, template, kept, how, note=f", narrowed by the narrative {'; '.join(quoted)}")
         rec.records = sorted([c for c in rec.records if (c["table"], c["row"]) != (table, row)] + b.cells,
@@ -396,11 +395,11 @@ def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
 
 @cache
 def _ranks() -> dict[tuple[str, str], int]:
-    return {(t, code): i for t in locate.TABLES for axis in ("row", "column")
+    return {(t, code): i for t in TABLES for axis in ("row", "column")
             for i, code in enumerate(codes(t, axis))}
 
 
 def _rank(record: dict) -> tuple[int, int, int]:
     """Cells in codebook order: table, then row, then column."""
     table, ranks = record["table"], _ranks()
-    return locate.TABLES.index(table), ranks[(table, record["row"])], ranks[(table, record["column"])]
+    return TABLES.index(table), ranks[(table, record["row"])], ranks[(table, record["column"])]

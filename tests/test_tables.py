@@ -192,3 +192,21 @@ def test_grid_cell_with_two_numbers_beside_a_blank_is_not_rejoined():
     new = got.cells[got.cells.row == "new_received"]
     assert set(new.kind) == {"ambiguous"}
     assert (got.findings.check == "READ_SHAPE").any()
+
+
+def test_review_table_printed_as_three_labelled_rows():
+    from disclosure_utils.document import Cell, Grid
+
+    def row(*texts):
+        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
+
+    grid = Grid((row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+                 row("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"),
+                 row("", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"),
+                 row("行政复议", "1", "0", "0", "0", "1"),
+                 row("行政诉讼（未经复议直接起诉）", "0", "1", "0", "0", "1"),
+                 row("行政诉讼（复议后起诉）", "0", "0", "0", "2", "2")), "table 1")
+    got = recognise(Document("grid.html", "html", [grid])).cells
+    rl = got[got.table == "review_litigation"].set_index(["row", "column"]).value
+    assert rl["review", "upheld"] == 1 and rl["litigation_direct", "corrected"] == 1
+    assert rl["litigation_after_review", "pending"] == 2 and len(rl) == 15
