@@ -27,7 +27,7 @@ def is_value_text(text: str) -> bool:
 def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str | None]:
     """Parse one cell: (value, kind, note).
 
-    `amount_unit` is the unit the column header prints for an amount (``"万元"`` for the v2021 fee
+    `amount_unit` is the unit the template's column header prints for an amount (``"万元"`` for the v2021 fee
     column, ``""`` when the column prints none, None for a count column). `note` says when the unit
     was taken from the header or assumed, so the caller can record a finding.
     """
@@ -52,7 +52,7 @@ def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str
             number *= _MULTIPLIER[unit]
         elif amount_unit:
             number *= _MULTIPLIER[amount_unit]
-            note = f"unit {amount_unit} taken from the column header"
+            note = f"no unit in the cell; {amount_unit}, the unit of the template's column header, assumed"
         else:
             note = "no unit printed; read as 元"
     return float(number), "number", note
