@@ -25,6 +25,7 @@ from disclosure_utils.sources import pdf as pdf_reader
 
 from .conftest import reports_dir
 from .report_fixtures import docx_bytes
+from .test_source_docx import _zip
 
 
 def _cells(report: du.Report) -> list[tuple]:
@@ -106,14 +107,6 @@ def test_absurdly_deep_html_is_refused_quickly():
 def _members(data: bytes) -> dict[str, bytes]:
     package = zipfile.ZipFile(io.BytesIO(data))
     return {name: package.read(name) for name in package.namelist()}
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in members.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
 
 
 def _infos(data: bytes) -> list[zipfile.ZipInfo]:
