@@ -42,12 +42,13 @@ def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
     return "".join(row[i].text for i in label_at), row[last + 1 :]
 
 
-def _context(ctx: str | None, key: str, has_values: bool) -> str | None:
+def _context(ctx: str | None, key: str) -> str | None:
+    """The table a grid row belongs to, from the captions and headers seen so far."""
     if re.search(labels.CAPTION, key) or any(m in key for v in labels.PROACTIVE_MARKERS.values() for m in v):
         return "proactive"
-    if any(w in key for w in ("申请人情况", "自然人", "本年新收", "勾稽关系", "钩稽关系")):
+    if any(w in key for w in labels.REQUESTS_HEADER) or labels.row_code("requests", key) == "new_received":
         return "requests"
-    if ctx == "requests" and ("行政复议" in key or "行政诉讼" in key):
+    if ctx == "requests" and any(w in key for w in labels.REVIEW_HEADER):
         return "review_litigation"
     return ctx
 
@@ -61,7 +62,7 @@ def from_grids(doc: Document) -> Located:
             label, vals = _split_label(row)
             key = labels.norm(label)
             nonempty = [c for c in vals if values.clean(c.text)]
-            ctx = _context(ctx, key, bool(nonempty))
+            ctx = _context(ctx, key)
             if ctx is None:
                 continue
             out.table_text[ctx] = out.table_text.get(ctx, "") + key
