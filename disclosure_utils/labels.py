@@ -53,6 +53,7 @@ PRE2019_MARKERS = ("同意公开答复", "否决公开答复", "非《条例》�
 # --- table anchors ----------------------------------------------------------------------------------
 PROACTIVE_START = fuzzy("第二十条第") + r"\s*\(?\s*一\s*\)?\s*" + fuzzy("项")
 CAPTION = r"第\s*(?:二\s*十|20)\s*条\s*第?\s*\(?\s*[一二三四五六七八九\d]\s*\)?\s*项"
+FEE_IN_YUAN = re.compile(r"单位:?元")  # a v2021 fee header printed in 元 instead of the template's 万元
 REQUESTS_HEADER = ("申请人情况", "勾稽关系", "钩稽关系", "自然人")  # words that open table 三
 REQUESTS_START = "|".join(fuzzy(s) for s in REQUESTS_HEADER)
 REVIEW_HEADER = ("行政复议", "行政诉讼")  # words that open table 四

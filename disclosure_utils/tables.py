@@ -72,6 +72,7 @@ def _int(raw: str) -> int:
 
 class _Builder:
     def __init__(self):
+        self.fee_unit = "万元"  # the v2021 fee column's unit as its header prints it
         self.cells: list[dict] = []
         self.findings: list[dict] = []
         self.open: dict = {}
@@ -82,7 +83,7 @@ class _Builder:
     def cell(self, table: str, row: str, column: str, raw: str, source: str, template: str) -> None:
         unit = None
         if column == "amount_yuan":
-            unit = "万元" if template == "v2021" else ""
+            unit = self.fee_unit if template == "v2021" else ""
         value, kind, note = values.parse(raw, amount_unit=unit)
         if note:
             self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
@@ -307,6 +308,8 @@ def recognise(doc: Document) -> Recognised:
     if not found.rows:
         _refuse(doc)
     b = _Builder()
+    if labels.FEE_IN_YUAN.search(found.table_text.get("proactive", "")):
+        b.fee_unit = ""
     for table in TABLES:
         rows = [r for r in found.rows if r.table == table]
         if not rows:

@@ -210,3 +210,18 @@ def test_review_table_printed_as_three_labelled_rows():
     rl = got[got.table == "review_litigation"].set_index(["row", "column"]).value
     assert rl["review", "upheld"] == 1 and rl["litigation_direct", "corrected"] == 1
     assert rl["litigation_after_review", "pending"] == 2 and len(rl) == 15
+
+
+def test_v2021_fee_header_printed_in_yuan_is_read_in_yuan():
+    from disclosure_utils.document import Cell, Grid
+
+    def row(*texts):
+        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
+
+    def fee(header):
+        grid = Grid((row("第二十条第（八）项"), row("信息内容", header), row("行政事业性收费", "125000")), "table 1")
+        cells = recognise(Document("fee.html", "html", [grid])).cells
+        return cells[cells.column == "amount_yuan"].value.iloc[0]
+
+    assert fee("本年收费金额（单位：元）") == 125_000
+    assert fee("本年收费金额（单位：万元）") == 1_250_000_000
