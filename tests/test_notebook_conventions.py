@@ -188,7 +188,7 @@ def break_clock(nb):
 
 
 def break_absolute_path(nb):
-    nb.cells[1].source = nb.cells[1].source.replace('"../data/raw"', '"/work/main/data/raw"')
+    nb.cells[1].source = nb.cells[1].source.replace('"../data/raw"', '"/home/alice/reports"')
 
 
 def break_windows_path(nb):
