@@ -9,24 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import time
 from pathlib import Path
 
 import pandas as pd
+from bench_stages import best_time  # run as a script: benchmarks/ is on sys.path
 
 import disclosure_utils as du
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _time(fn, repeat: int) -> float:
-    fn()  # warm up (imports, caches)
-    best = float("inf")
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _read(path: Path) -> None:
@@ -40,7 +30,7 @@ def main() -> None:
     parser.add_argument("--dir", default=str(ROOT / "data" / "raw"))
     args = parser.parse_args()
     files = sorted(p for p in Path(args.dir).iterdir() if p.suffix in (".txt", ".html", ".pdf", ".docx"))
-    rows = [{"file": p.name, "format": p.suffix[1:], "seconds": _time(lambda p=p: _read(p), args.repeat)}
+    rows = [{"file": p.name, "format": p.suffix[1:], "seconds": best_time(lambda p=p: _read(p), args.repeat)}
             for p in files]
     df = pd.DataFrame(rows)
     text = df[df.format == "txt"]
@@ -51,7 +41,7 @@ def main() -> None:
     for p in files:
         if p.suffix == ".html":
             html = p.read_text(encoding="utf-8")
-            theirs = _time(lambda html=html: pd.read_html(io.StringIO(html)), args.repeat)
+            theirs = best_time(lambda html=html: pd.read_html(io.StringIO(html)), args.repeat)
             ours = float(df.loc[df.file == p.name, "seconds"].iloc[0])
             print(f"{p.name}: read_report {ours * 1000:.1f} ms vs pandas.read_html {theirs * 1000:.1f} ms "
                   f"(ratio {ours / theirs:.2f})")

@@ -1,6 +1,6 @@
 """Time the stages of `read_report` separately on every report in data/raw.
 
-Stages: load_document, tables.recognise, narrative.extract, checks.check (best of N runs each, CPU time
+Stages: load_document, tables.recognise, narrative.extract_records, checks.check (best of N runs each, CPU time
 of this process, so that other work on a shared machine counts less). The calibration line times a fixed
 pure-Python loop, to compare figures taken on different machines or under different load.
 Run: `.venv/bin/python benchmarks/bench_stages.py [--repeat N] [--dir DIR] [--per-file]`.
@@ -15,16 +15,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from disclosure_utils import checks, meta, narrative, tables
+from disclosure_utils import checks, narrative, tables
 from disclosure_utils.errors import ReportError
-from disclosure_utils.report import Report, read_report
+from disclosure_utils.report import read_document, read_report
 from disclosure_utils.sources import load_document
 
 ROOT = Path(__file__).resolve().parents[1]
 STAGES = ["load_document", "recognise", "extract", "check", "read_report"]
 
 
-def _best(fn, repeat: int) -> float:
+def best_time(fn, repeat: int) -> float:
     """Best CPU time of `repeat` calls after one warm-up call, in seconds."""
     fn()
     best = float("inf")
@@ -39,19 +39,15 @@ def _stages(path: Path, repeat: int) -> dict:
     """Seconds per stage for one report, and for `read_report` whole; a ReportError leaves the rest out."""
     doc = load_document(path)
     row = {"file": path.name, "format": path.suffix[1:]}
-    row["load_document"] = _best(lambda: load_document(path), repeat)
-    row["extract"] = _best(lambda: narrative.extract(doc), repeat)
+    row["load_document"] = best_time(lambda: load_document(path), repeat)
+    row["extract"] = best_time(lambda: narrative.extract_records(doc), repeat)
     try:
-        recognised = tables.recognise(doc)
+        report = read_document(doc, check=False)
     except ReportError:
         return row
-    row["recognise"] = _best(lambda: tables.recognise(doc), repeat)
-    sections, facts = narrative.extract(doc)
-    info = meta.describe(doc, recognised.templates, sha256="")
-    report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,
-                    narrative=facts, document=doc)  # fmt: skip
-    row["check"] = _best(lambda: checks.check(report), repeat)
-    row["read_report"] = _best(lambda: read_report(path), repeat)
+    row["recognise"] = best_time(lambda: tables.recognise(doc), repeat)
+    row["check"] = best_time(lambda: checks.check(report), repeat)
+    row["read_report"] = best_time(lambda: read_report(path), repeat)
     return row
 
 
@@ -75,7 +71,7 @@ def main() -> None:
             "total_ms": ms.sum(),
         }
     )
-    calibration = _best(lambda: sum(range(100_000)), 20) * 1e4
+    calibration = best_time(lambda: sum(range(100_000)), 20) * 1e4
     print(
         f"best of {args.repeat}, {len(files)} reports in {args.dir}; "
         f"calibration sum(range(1000)) = {calibration:.1f} µs"

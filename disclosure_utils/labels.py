@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .codebook import codes
+
 # Full-width ASCII → ASCII, odd spaces → space, every bracket → ( ): what NFKC does to report text,
 # as one table lookup (NFKC itself is ~10x slower on a whole report).
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -169,9 +171,9 @@ PROACTIVE_COLUMNS = {
         "admin_fees": ("amount_yuan",),
     },
 }
-REQUESTS_COLUMNS = ("natural_person", "org_commercial", "org_research", "org_social_welfare",
-                    "org_legal_services", "org_other", "total")
-REVIEW_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+REQUESTS_COLUMNS = tuple(codes("requests", "column"))  # six applicant columns, then total
+REVIEW_COLUMNS = tuple(codes("review_litigation", "column"))
+REVIEW_GROUPS = tuple(codes("review_litigation", "row"))  # printed left to right as one row of 15 cells
 
 # Row ordinals as printed before a sub-row label ("2.其他法律行政法规禁止公开"): glued text puts them right
 # after the previous row's digits, so the reader strips them from that run.

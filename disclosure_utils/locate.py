@@ -73,7 +73,7 @@ def from_grids(doc: Document) -> Located:
                 if len(vals) > 15:  # a cell too many: which one is unknown, so none is read
                     out.unknown.append((ctx, f"unlabelled row of {len(vals)} value cells (table 四 has 15)", vals[0].source))
                     continue
-                for i, code in enumerate(("review", "litigation_direct", "litigation_after_review")):
+                for i, code in enumerate(labels.REVIEW_GROUPS):
                     out.rows.append(RowRead(ctx, code, cells[5 * i : 5 * i + 5], None, vals[5 * i].source))
                 continue
             code = labels.row_code(ctx, label) if key else None

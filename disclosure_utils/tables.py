@@ -23,7 +23,6 @@ from .errors import ReportError
 from .schema import CELL_COLUMNS, FINDING_COLUMNS, finding, frame
 
 MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried against the column identities
-_REVIEW_GROUPS = ("review", "litigation_direct", "litigation_after_review")
 
 
 # Narrative facts that state a table-二 cell: metric → (table, row, column by template).
@@ -55,7 +54,7 @@ def layout(table: str, template: str) -> dict[str, tuple[str, ...]]:
         return dict(labels.PROACTIVE_COLUMNS[template])
     if table == "requests":
         return {row: labels.REQUESTS_COLUMNS for row in codes("requests", "row", template)}
-    return {row: labels.REVIEW_COLUMNS for row in _REVIEW_GROUPS}
+    return {row: labels.REVIEW_COLUMNS for row in labels.REVIEW_GROUPS}
 
 
 def _kind(column: str) -> str:
@@ -129,11 +128,9 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
                   f"{'|'.join(cands[0])}, the only split {how}")
 
 
-def _row_split(rr: locate.RowRead, cols: tuple[str, ...]) -> tuple[list, list, str]:
+def _row_split(rr: locate.RowRead, toks: list[str], cols: tuple[str, ...]) -> tuple[list, list, str]:
     """(all candidates, candidates passing the row's own identity, identity name) for a glued row."""
-    kinds = [_kind(c) for c in cols]
-    toks = split.tokens(rr.run or "")
-    cands = split.candidates(toks, kinds)
+    cands = split.candidates(toks, [_kind(c) for c in cols])
     if rr.table == "requests":
         good = [c for c in cands if sum(map(_int, c[:6])) == _int(c[6])]
         return cands, good, "T3_ROWSUM"
@@ -191,17 +188,18 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
-        if not split.tokens(rr.run or ""):  # the label is followed by the next one: nothing printed
+        toks = split.tokens(rr.run or "")
+        if not toks:  # the label is followed by the next one: nothing printed
             b.finding("READ_NO_VALUES", "info", table, code, "", "row prints no values; its cells are blank")
             for col in cols:
                 b.cell(table, code, col, "", rr.source, template)
             continue
         try:
-            cands, good, ident = _row_split(rr, cols)
+            cands, good, ident = _row_split(rr, toks, cols)
         except split.TooManySplits:
             _emit_split(b, rr, cols, template, [], "")
             continue
-        short = len((rr.run or "").split()) > 1 and len(split.tokens(rr.run or "")) < len(cols)
+        short = len((rr.run or "").split()) > 1 and len(toks) < len(cols)
         if short and not (ident and len(good) == 1):
             # spaced values, fewer than the cells: a blank cell may have vanished, so no cut is certain
             b.finding("READ_SPACING", "warning", table, code, "", f"values {rr.run!r} are printed apart but "
@@ -275,7 +273,7 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     except split.TooManySplits:
         good, cands = [], []
     chosen, how = (good, "satisfying T4_SUM") if good else (cands, "")
-    for g, group in enumerate(_REVIEW_GROUPS):
+    for g, group in enumerate(labels.REVIEW_GROUPS):
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
         _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "")
