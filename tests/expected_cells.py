@@ -6,6 +6,8 @@ touching them are not assessable; a null value is a blank cell.
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from disclosure_utils.codebook import TABLES
@@ -41,3 +43,14 @@ def expected_report(name: str, narrative: pd.DataFrame | None = None) -> Report:
                 templates=dict.fromkeys(TABLES, data["template"]), path=f"expected/{name}.json")  # fmt: skip
     return Report(meta=meta, cells=expected_cells(name),
                   narrative=narrative if narrative is not None else pd.DataFrame())  # fmt: skip
+
+
+def assert_exact(cells: pd.DataFrame, name: str) -> None:
+    """`cells` hold every cell of NAME's expected file exactly (a null is a blank cell)."""
+    got = {(c.table, c.row, c.column): c for c in cells.itertuples()}
+    for c in expected(name)["cells"]:
+        cell = got[(c["table"], c["row"], c["column"])]
+        if c["value"] is None:
+            assert cell.kind == "blank", c
+        else:
+            assert cell.kind == "number" and math.isclose(cell.value, c["value"]), (c, cell)

@@ -3,7 +3,6 @@ broken over pages), and the input it must refuse with a reason."""
 
 from __future__ import annotations
 
-import math
 import re
 from functools import cache
 
@@ -16,7 +15,8 @@ from disclosure_utils.errors import ReportError
 from disclosure_utils.sources import pdf
 from disclosure_utils.values import is_value_text
 
-from .conftest import expected, reports_dir
+from .conftest import reports_dir
+from .expected_cells import assert_exact
 from .report_fixtures import content, pdf_bytes, printed, table3
 
 HUAIAN = "huaian-gov-2024"
@@ -61,13 +61,7 @@ def body(rows) -> list[tuple[str, tuple[str, ...]]]:
 
 def assert_cells(doc, name: str) -> None:
     """The recogniser reads `doc` to exactly the expected cells (a null is a blank cell)."""
-    got = {(c.table, c.row, c.column): c for c in tables.recognise(doc).cells.itertuples()}
-    for c in expected(name)["cells"]:
-        cell = got[(c["table"], c["row"], c["column"])]
-        if c["value"] is None:
-            assert cell.kind == "blank", c
-        else:
-            assert cell.kind == "number" and math.isclose(cell.value, c["value"]), (c, cell)
+    assert_exact(tables.recognise(doc).cells, name)
 
 
 # --- the Huai'an 2024 PDF ---------------------------------------------------------------------------
