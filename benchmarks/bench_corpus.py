@@ -1,13 +1,13 @@
 """Benchmark `build_corpus`: the bundled real reports replicated to N files, built, then rebuilt.
 
-    .venv/bin/python benchmarks/bench_corpus.py                 # 10,000 files, every one read
+    .venv/bin/python benchmarks/bench_corpus.py                 # 10,000 files
     .venv/bin/python benchmarks/bench_corpus.py -n 1000         # fewer
-    .venv/bin/python benchmarks/bench_corpus.py --shared-names  # copies keep their names in sub-folders
+    .venv/bin/python benchmarks/bench_corpus.py --unique-bytes  # every copy made distinct, so every file is read
 
-Copies get distinct names (`NAME~00042.txt`) by default, so every file is read: the cache is keyed by
-content and file name (the reader may take the year from the name). With `--shared-names` the copies
-sit in sub-folders under their own names (`c00042/NAME.txt`): each distinct report is read once and the
-benchmark measures the rest of the build (hashing, assembly, cross-year checks, writing) at full size.
+Copies get distinct names (`NAME~00042.txt`). Results are cached by content (sha256 + suffix), so by
+default each distinct report is read once and the benchmark measures the rest of the build (hashing,
+assembly, cross-year checks, writing) at full size. With `--unique-bytes` each copy ends in a line of
+spaces and tabs spelling its number (bytes the reader ignores), so every one of the N files is read.
 
 Reported: wall time of the first build (jobs=2 by default), of a rebuild with nothing changed, and of a
 rebuild from the cache with the outputs deleted; peak memory as `resource.getrusage` max RSS of this
@@ -32,16 +32,15 @@ from disclosure_utils.errors import ReportError
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
-def replicate(folder: Path, n: int, *, shared_names: bool) -> None:
+def replicate(folder: Path, n: int, *, unique_bytes: bool) -> None:
     sources = sorted(p for p in RAW.iterdir() if p.suffix in SUFFIXES)
     for i in range(n):
         src = sources[i % len(sources)]
-        if shared_names:
-            dest = folder / f"c{i // len(sources):05d}" / src.name
-            dest.parent.mkdir(exist_ok=True)
-        else:
-            dest = folder / f"{src.stem}~{i:05d}{src.suffix}"
+        dest = folder / f"{src.stem}~{i:05d}{src.suffix}"
         shutil.copyfile(src, dest)
+        if unique_bytes:
+            with open(dest, "ab") as fh:
+                fh.write(b"\n" + f"{i:b}".replace("0", " ").replace("1", "\t").encode() + b"\n")
 
 
 def timed(label: str, fn):
@@ -71,13 +70,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=10_000, help="number of files (default 10,000)")
     parser.add_argument("-j", "--jobs", type=int, default=2)
-    parser.add_argument("--shared-names", action="store_true", help="copies keep their names, in sub-folders")
+    parser.add_argument("--unique-bytes", action="store_true", help="make every copy distinct, so every file is read")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder, out = Path(tmp, "reports"), Path(tmp, "out")
         folder.mkdir()
-        replicate(folder, args.n, shared_names=args.shared_names)
-        print(f"{args.n} files ({'shared names' if args.shared_names else 'distinct names'}), jobs={args.jobs}")
+        replicate(folder, args.n, unique_bytes=args.unique_bytes)
+        print(f"{args.n} files ({'distinct bytes' if args.unique_bytes else 'copies'}), jobs={args.jobs}")
         reports = timed("first build", lambda: build_corpus(folder, out, jobs=args.jobs, progress=False))
         self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

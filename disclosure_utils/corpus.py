@@ -20,8 +20,9 @@ of the same folder writes byte-identical files (same environment: pyarrow versio
 Cache (`out/.cache/`, one set of files, not one per report): `state.json` maps each file's relative name
 to (size, mtime_ns, sha256), so unchanged files are not even hashed, and records the build's signature and
 the outputs' (size, mtime_ns): a rebuild with nothing changed only reads `reports.parquet` back.
-`results.json` and `cells|findings|narrative.parquet` hold each read result keyed by sha256 + file name
-(the reader may take the year from the name); `series.json` the cross-year findings of each pair of
+`results.json` and `cells|findings|narrative.parquet` hold each read result keyed by sha256 + file suffix
+(the suffix picks the reader), so copies of one report under other names are read once; a year the reader
+took from the file name (`year_source`) is taken from each copy's own name; `series.json` the cross-year findings of each pair of
 reports. All of it is valid for one cache version, the package version plus a digest of the package's
 source and codebook, so a changed reader empties the cache.
 """
@@ -49,6 +50,7 @@ from tqdm import tqdm
 from . import checks
 from .codebook import TABLE_ZH, TABLES, codebook
 from .errors import ReportError
+from .meta import year_from_name
 from .report import Report, read_report
 from .schema import CELL_KINDS, SEVERITIES
 from .sources import sniff_format
@@ -95,7 +97,8 @@ COLUMN_NOTES = {
         "sha256": "SHA-256 of the file's bytes", "format": "Source form: text, html, pdf or docx",
         "agency": "Agency as read from the report", "unit_key": "Agency normalised (NFKC, no whitespace "
         "or brackets): the panel unit that links an agency's reports across years",
-        "year": "Report year", "template": "Template: v2019, v2021, mixed, pre2019 or unknown",
+        "year": "Report year", "year_source": "Where the year was read: title, text (first lines) or file name",
+        "template": "Template: v2019, v2021, mixed, pre2019 or unknown",
         "published": "Publication date as printed", "title": "Title as printed",
         "n_cells": "Rows in `cells`", "n_errors": "Findings of severity error",
         "n_warnings": "Findings of severity warning (cross-year checks included)",
@@ -276,7 +279,7 @@ def _hash_files(files: list[tuple[str, str]], index: dict) -> tuple[list[dict], 
                             "error": f"cannot open the file ({exc.strerror or exc})"})
             continue
         new_index[rel] = [st.st_size, st.st_mtime_ns, sha]
-        entries.append({"file": rel, "path": path, "sha256": sha, "key": f"{sha}/{os.path.basename(path)}",
+        entries.append({"file": rel, "path": path, "sha256": sha, "key": sha + Path(path).suffix.lower(),
                         "error": ""})
     return entries, new_index
 
@@ -306,7 +309,7 @@ def _read_one(path: str) -> dict:
     """Worker: one file → JSON-clean report fields and typed Arrow tables."""
     try:
         report = read_report(path)
-        meta = {k: v for k, v in report.meta.items() if k not in ("path", "sha256")}
+        meta = {k: v for k, v in report.meta.items() if k not in ("path", "sha256", "file")}
         quality = report.records("quality")
         result = {"report": _json_clean({"meta": meta, "quality": quality[0] if quality else {}, "error": ""})}
         for name in ("cells", "findings", "narrative"):
@@ -396,12 +399,16 @@ def _assemble(entries: list[dict], results: dict, failed: dict, long: dict, seri
     for order, e in enumerate(entries):
         result = results.get(e["key"], {}) if e["key"] not in failed else {}
         meta = result.get("meta", {})
+        if meta.get("year_source", "title") not in ("title", "text"):  # a read whose text gives no year
+            year = year_from_name(e["file"])
+            meta = {**meta, "year": year, "year_source": "file name" if year is not None else ""}
         base = e["sha256"][:16] or hashlib.sha256(f"path:{e['file']}".encode()).hexdigest()[:16]
         seen[base] += 1
         rows.append({
             "report_id": base if seen[base] == 1 else f"{base}-{seen[base]}", "file": e["file"],
             "sha256": e["sha256"], "format": meta.get("format") or "", "agency": meta.get("agency") or "",
             "unit_key": unit_key(meta.get("agency") or ""), "year": meta.get("year"),
+            "year_source": meta.get("year_source") or "",
             "template": meta.get("template") or "", "published": str(meta.get("published") or ""),
             "title": meta.get("title") or "", "quality": result.get("quality", {}),
             "error": e["error"] or failed.get(e["key"]) or result.get("error", "internal error: no result"),
@@ -422,7 +429,8 @@ def _assemble(entries: list[dict], results: dict, failed: dict, long: dict, seri
     quality = pd.DataFrame(list(reports.quality), index=reports.index)
     quality = quality.rename(columns={c: f"quality_{c}" for c in quality if c in COLUMN_NOTES["reports"]})
     quality = quality.convert_dtypes() if len(quality.columns) else quality
-    head = ["report_id", "file", "sha256", "format", "agency", "unit_key", "year", "template", "published", "title"]
+    head = ["report_id", "file", "sha256", "format", "agency", "unit_key", "year", "year_source", "template",
+            "published", "title"]
     tail = ["n_cells", "n_errors", "n_warnings", "error", "duplicate_of", "duplicate_kind"]
     return pd.concat([reports[head], quality, reports[tail]], axis=1), tables
 
@@ -469,13 +477,14 @@ def _with_series(findings: pa.Table, cells: pa.Table, reports: pd.DataFrame, cac
     """Findings plus `checks.check_series` over consecutive reports of each unit (first of each unit-year).
 
     A pair's findings go to the later report, after that report's own findings. Pairs already in
-    `cache` (keyed "key of earlier|key of later") are not checked again; new pairs are added and pairs
-    no longer in the corpus dropped.
+    `cache` (keyed "key@year|key@year" of the earlier and the later: a year may come from a file name)
+    are not checked again; new pairs are added and pairs no longer in the corpus dropped.
     """
     series = reports[(reports.error == "") & (reports.duplicate_kind == "") & (reports.unit_key != "")
                      & reports.year.notna()].sort_values(["unit_key", "year"])
-    pairs = {f"{a.key}|{b.key}": (a, b) for (_, a), (_, b) in zip(series.iterrows(), series.iloc[1:].iterrows(),
-                                                                   strict=False) if a.unit_key == b.unit_key}
+    pairs = {f"{a.key}@{a.year}|{b.key}@{b.year}": (a, b)
+             for (_, a), (_, b) in zip(series.iterrows(), series.iloc[1:].iterrows(), strict=False)
+             if a.unit_key == b.unit_key}
     for stale in set(cache) - set(pairs):
         del cache[stale]
     todo = {k: v for k, v in pairs.items() if k not in cache}

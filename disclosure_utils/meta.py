@@ -11,6 +11,7 @@ from .document import Document, Paragraph
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TAIL = re.compile(r"(?:关于)?(?:报送)?(?:本级)?$")
 _REPORT = re.compile(r"(?:度)?(?:的)?(?:政府|政务)?信息公开.*$")
+_NAME_YEAR = re.compile(r"((?:19|20)\d{2})")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _DATE_ZH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
@@ -29,13 +30,21 @@ def title_of(doc: Document) -> str:
     return ""
 
 
-def agency_and_year(doc: Document, title: str) -> tuple[str, int | None]:
-    """Agency name and report year from the title; the line above a title without agency; the file name."""
-    year = None
+def year_from_name(name: str) -> int | None:
+    """The first 19xx/20xx in a file name's stem: the report year when neither title nor first lines give one."""
+    m = _NAME_YEAR.search(Path(name).stem)
+    return int(m[1]) if m else None
+
+
+def agency_and_year(doc: Document, title: str) -> tuple[str, int | None, str]:
+    """Agency name, report year and where the year came from (title, text, file name or "") — the agency
+    from the title or the line above a title without one, the year from the title, the first lines or the
+    file name."""
+    year, source = None, ""
     agency = ""
     m = _YEAR.search(title)
     if m:
-        year = int(m[1])
+        year, source = int(m[1]), "title"
         agency = _TAIL.sub("", title[: m.start()])
         if not agency:
             agency = _REPORT.sub("", title[m.end():]).lstrip("度")
@@ -46,10 +55,9 @@ def agency_and_year(doc: Document, title: str) -> tuple[str, int | None]:
                 agency = _clean(paras[i - 1].text)
                 break
     if year is None:
-        head = _clean(" ".join(p.text for p in doc.paragraphs[:5]))
-        m = _YEAR.search(head) or re.search(r"((?:19|20)\d{2})", Path(doc.path).stem)
-        year = int(m[1]) if m else None
-    return agency, year
+        m = _YEAR.search(_clean(" ".join(p.text for p in doc.paragraphs[:5])))
+        year, source = (int(m[1]), "text") if m else (year_from_name(doc.path), "file name")
+    return agency, year, source if year is not None else ""
 
 
 def published(doc: Document) -> str | None:
@@ -69,12 +77,13 @@ def published(doc: Document) -> str | None:
 def describe(doc: Document, templates: dict[str, str], *, sha256: str) -> dict:
     """The `Report.meta` dict."""
     title = title_of(doc)
-    agency, year = agency_and_year(doc, title)
+    agency, year, year_source = agency_and_year(doc, title)
     versions = {v for t, v in templates.items() if t != "review_litigation"}
     template = versions.pop() if len(versions) == 1 else ("mixed" if versions else "unknown")
     return {
         "agency": agency,
         "year": year,
+        "year_source": year_source,
         "template": template,
         "templates": dict(templates),
         "format": doc.format,

@@ -173,6 +173,22 @@ def test_a_rebuild_reads_only_the_changed_file(broken, tmp_path, capsys):
     assert len(reports) == 4
 
 
+def test_copies_are_read_once_and_a_year_from_the_name_is_each_copys_own(tmp_path, capsys):
+    seed = (RAW / "ankang-natural-resources-2020.txt").read_text(encoding="utf-8")
+    undated = seed.replace("2020年政府信息公开工作报告", "政府信息公开工作报告", 1).replace("2020年，市", "本年，市", 1)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("a-2020.txt", "b-2021.txt", "c.txt"):
+        (folder / name).write_text(undated, encoding="utf-8")
+    shutil.copy(RAW / "ankang-natural-resources-2020.txt", folder)
+    capsys.readouterr()
+    reports = build_corpus(folder, tmp_path / "out", jobs=1, progress=True).set_index("file")
+    assert "2/2" in capsys.readouterr().err  # two distinct contents read, not four files
+    assert reports.year.iloc[:3].tolist() == [2020, 2020, 2021] and pd.isna(reports.year["c.txt"])
+    assert reports.year_source.tolist() == ["file name", "title", "file name", ""]
+    assert (reports.n_cells == 198).all()
+
+
 def test_missing_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such folder"):
         build_corpus(tmp_path / "nowhere", tmp_path / "out", progress=False)
