@@ -87,8 +87,8 @@ def _one_per_cell(toks: list[str], kinds: list[str]) -> list[tuple[str, ...]] | 
     n = len(kinds)
     if len(toks) == n:
         parts = tuple(toks)
-    elif sum(len(t) for t in toks) == n and all(t.isdigit() for t in toks):
-        parts = tuple("".join(toks))
+    elif len(joined := "".join(toks)) == n and joined.isdigit():
+        parts = tuple(joined)
     else:
         return None
     ok = all(p in DASHES or _KIND[k].fullmatch(p) for p, k in zip(parts, kinds, strict=True))

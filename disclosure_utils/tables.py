@@ -57,8 +57,10 @@ def layout(table: str, template: str) -> dict[str, tuple[str, ...]]:
     return {row: labels.REVIEW_COLUMNS for row in labels.REVIEW_GROUPS}
 
 
-def _kind(column: str) -> str:
-    return {"items_change": "signed", "amount_yuan": "amount"}.get(column, "int")
+@cache
+def _kinds(columns: tuple[str, ...]) -> list[str]:
+    """The split kind of each column: signed for the items change, amount for the fee, else int."""
+    return [{"items_change": "signed", "amount_yuan": "amount"}.get(c, "int") for c in columns]
 
 
 def _int(raw: str) -> int:
@@ -96,6 +98,8 @@ class _Builder:
 
 def _agree(cands: list[tuple[str, ...]], n: int) -> list[str | None]:
     """Per cell: the part every candidate agrees on, else None."""
+    if len(cands) == 1:
+        return list(cands[0])
     return [cands[0][i] if len({c[i] for c in cands}) == 1 else None for i in range(n)]
 
 
@@ -130,7 +134,7 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
 
 def _row_split(rr: locate.RowRead, toks: list[str], cols: tuple[str, ...]) -> tuple[list, list, str]:
     """(all candidates, candidates passing the row's own identity, identity name) for a glued row."""
-    cands = split.candidates(toks, [_kind(c) for c in cols])
+    cands = split.candidates(toks, _kinds(cols))
     if rr.table == "requests":
         good = [c for c in cands if sum(map(_int, c[:6])) == _int(c[6])]
         return cands, good, "T3_ROWSUM"
@@ -395,12 +399,12 @@ def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
 
 
 @cache
-def _ranks() -> dict[tuple[str, str], int]:
-    return {(t, code): i for t in TABLES for axis in ("row", "column")
-            for i, code in enumerate(codes(t, axis))}
+def _ranks() -> dict[tuple[str, str, str], int]:
+    """(table, row, column) → its place in codebook order: table, then row, then column."""
+    cells = [(t, r, c) for t in TABLES for r in codes(t, "row") for c in codes(t, "column")]
+    return {cell: i for i, cell in enumerate(cells)}
 
 
-def _rank(record: dict) -> tuple[int, int, int]:
+def _rank(record: dict) -> int:
     """Cells in codebook order: table, then row, then column."""
-    table, ranks = record["table"], _ranks()
-    return TABLES.index(table), ranks[(table, record["row"])], ranks[(table, record["column"])]
+    return _ranks()[(record["table"], record["row"], record["column"])]
