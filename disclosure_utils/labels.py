@@ -19,9 +19,10 @@ _FOLD = {chr(cp): chr(cp - 0xFEE0) for cp in range(0xFF01, 0xFF5F)}
 _FOLD.update(dict.fromkeys("\u3000\xa0\u2002\u2003\u2009", " "))
 _FOLD.update(dict.fromkeys("〔【[（", "(") | dict.fromkeys("〕】]）", ")"))
 _FOLDED = re.compile("[" + "".join(map(re.escape, _FOLD)) + "]")
-_QUOTES = re.compile(r"[\"'“”‘’「」『』]")
-_SPACE = re.compile(r"\s+")
-_ORDINAL = re.compile(r"(?<![\d.])(\d)\s*[、.．]")
+_QUOTES = "\"'“”‘’「」『』"
+# A row number's mark after a lone digit ("3、", "3．"): written "3.". The mark is matched first and the
+# digit checked behind it, so the search skips ahead to marks instead of trying every digit.
+_ORDINAL = re.compile(r"[、.．](?<=(?<![\d.])\d[、.．])")
 
 
 def fold(text: str) -> str:
@@ -37,13 +38,23 @@ def _folded_char(m: re.Match) -> str:
 
 def norm(text: str) -> str:
     """Normalise a label for matching: width folded, whitespace removed, brackets and ordinals unified."""
-    text = _QUOTES.sub("", _SPACE.sub("", fold(text)))
-    return _ORDINAL.sub(r"\1.", text)
+    return _ORDINAL.sub(".", _unquoted("".join(fold(text).split())))
 
 
 def norm_spaced(text: str) -> str:
     """Like `norm` but keeps runs of whitespace as one space (they separate glued values)."""
-    return _SPACE.sub(" ", _QUOTES.sub("", fold(text)))
+    text = _unquoted(fold(text))
+    out = " ".join(text.split())  # str.split and the regex \s agree on what whitespace is
+    if not out:
+        return " " if text else ""
+    return (" " if text[0].isspace() else "") + out + (" " if text[-1].isspace() else "")
+
+
+def _unquoted(text: str) -> str:
+    for quote in _QUOTES:
+        if quote in text:
+            text = text.replace(quote, "")
+    return text
 
 
 def fuzzy(literal: str) -> str:

@@ -42,9 +42,13 @@ def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
     return "".join(row[i].text for i in label_at), row[last + 1 :]
 
 
+_CAPTION = re.compile(labels.CAPTION)
+_PROACTIVE_WORDS = tuple(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
+
+
 def _context(ctx: str | None, key: str) -> str | None:
     """The table a grid row belongs to, from the captions and headers seen so far."""
-    if re.search(labels.CAPTION, key) or any(m in key for v in labels.PROACTIVE_MARKERS.values() for m in v):
+    if _CAPTION.search(key) or any(m in key for m in _PROACTIVE_WORDS):
         return "proactive"
     if any(w in key for w in labels.REQUESTS_HEADER) or labels.row_code("requests", key) == "new_received":
         return "requests"

@@ -47,6 +47,8 @@ def candidates(
         return simple if prune is None or all(prune(simple[0][:i]) for i in range(1, n + 1)) else []
     out: list[tuple[str, ...]] = []
     steps = 0
+    after = [sum(map(len, toks[i + 1 :])) for i in range(len(toks))]  # characters after each token
+    plain = [t.isascii() and t.isdigit() for t in toks]  # every kind reads these as "no leading zero"
 
     def rec(ti: int, ci: int, acc: tuple[str, ...]) -> None:
         nonlocal steps
@@ -61,19 +63,22 @@ def candidates(
             if prune is None or prune(acc + (tok,)):
                 rec(ti + 1, 0, acc + (tok,))
             return
-        kind = _KIND[kinds[len(acc)]]
-        for end in range(ci + 1, len(tok) + 1):
-            steps += 1
-            if steps > MAX_STEPS:
-                raise TooManySplits
+        steps += len(tok) - ci  # one step per cut point considered
+        if steps > MAX_STEPS:
+            raise TooManySplits
+        left = n - len(acc) - 1  # cells still to fill after this one
+        last = min(len(tok), len(tok) + after[ti] - left)  # each of them needs a character
+        kind = None if plain[ti] else _KIND[kinds[len(acc)]]
+        if kind is None and tok[ci] == "0":
+            last = min(last, ci + 1)  # "0" is a cell; "07…" is not
+        for end in range(ci + 1, last + 1):
             part = tok[ci:end]
-            if not kind.fullmatch(part):
+            if kind is not None and not kind.fullmatch(part):
+                continue
+            done = end == len(tok)
+            if left < len(toks) - ti - done:  # the remaining tokens need a cell each
                 continue
             new = acc + (part,)
-            done = end == len(tok)
-            need = len(toks) - ti - (1 if done else 0)  # cells the remaining text must still fill, at least
-            if n - len(new) < need or n - len(new) > _room(toks, ti, end):
-                continue
             if prune is not None and not prune(new):
                 continue
             rec(ti + 1, 0, new) if done else rec(ti, end, new)
@@ -93,8 +98,3 @@ def _one_per_cell(toks: list[str], kinds: list[str]) -> list[tuple[str, ...]] | 
         return None
     ok = all(p in DASHES or _KIND[k].fullmatch(p) for p, k in zip(parts, kinds, strict=True))
     return [parts] if ok else []
-
-
-def _room(toks: list[str], ti: int, ci: int) -> int:
-    """The most cells the text after position (ti, ci) can fill: one per remaining character."""
-    return len(toks[ti]) - ci + sum(len(t) for t in toks[ti + 1:])

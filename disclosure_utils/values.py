@@ -10,6 +10,7 @@ from .labels import fold
 
 NA_TEXTS = frozenset({"-", "—", "–", "－", "——", "/", "／", "无", "N/A", "n/a", "NA", "\\"})
 _NUMBER = re.compile(r"^(?P<sign>[+\-−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?\s*(?P<unit>万元|万|亿元|亿|元|件|条|个|项|次)?$")
+_DIGITS = re.compile(r"[\d\s.,+\-]+")
 _MULTIPLIER = {"万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000, "元": 1}
 
 
@@ -20,8 +21,10 @@ def clean(text: str) -> str:
 
 def is_value_text(text: str) -> bool:
     """True when a cell's text is a value (number, blank or dash) rather than a label."""
+    if text.isdigit() and text.isascii():
+        return True
     t = clean(text)
-    return not t or t in NA_TEXTS or bool(_NUMBER.match(t)) or bool(re.fullmatch(r"[\d\s.,+\-]+", t))
+    return not t or t in NA_TEXTS or bool(_NUMBER.match(t)) or bool(_DIGITS.fullmatch(t))
 
 
 def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str | None]:
