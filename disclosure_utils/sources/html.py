@@ -146,8 +146,12 @@ def _mark_line(node: etree._Element, text: str | None, tail: str | None) -> None
         node.text = _LINE + text if text else _LINE
 
 
+# An element below MAX_HTML_DEPTH others: XPath steps down level by level, visiting each element once.
+_TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_HTML_DEPTH + 1) + ")")
+
+
 def _check_depth(root: etree._Element, path: str) -> None:
-    if root.xpath(f"boolean(//*[not(*)][ancestor::*[{MAX_HTML_DEPTH}]])"):  # a leaf that deep
+    if _TOO_DEEP(root):
         raise ReportError(path, f"HTML elements are nested deeper than {MAX_HTML_DEPTH} levels")
 
 
@@ -165,15 +169,11 @@ def _grids(root: etree._Element) -> dict[str, Grid]:
     for table in [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]:
         t = len(grids) + 1
         rows = tuple(
-            tuple(
-                Cell(
-                    _cell_text(td),
-                    f"table {t} row {r} cell {c}",
-                    _span(td, "colspan", 1000),
-                    _span(td, "rowspan", 65534),
-                )
+            tuple([
+                Cell(_cell_text(td), f"table {t} row {r} cell {c}", _span(td, "colspan", 1000),
+                     _span(td, "rowspan", 65534))
                 for c, td in enumerate(tr.iterchildren("td", "th"), 1)
-            )
+            ])
             for r, tr in enumerate(table.iter("tr"), 1)
         )
         if not any(cell.text for row in rows for cell in row):
