@@ -140,6 +140,7 @@ COLUMN_NOTES = {
 QUALITY_NOTE = "Quality summary from the checks (report.quality; see disclosure_utils.checks.check)"
 EXTRA_NOTE = "Column added by the reader or the checks (not in the corpus layout)"
 BOM = b"\xef\xbb\xbf"
+BATCH_FILES = 64  # files a worker reads per task (fewer for small builds, so both workers get work)
 CHUNK_ROWS = 1 << 18  # rows per Parquet row group and per decoded slice when writing
 
 
@@ -210,14 +211,14 @@ def _update_cache(cache: Path, entries: list[dict], same_version: bool, *, jobs,
     cached = _load_json(cache / "results.json") if same_version else {}
     results = {k: v for k, v in cached.items() if k in keys}
     todo = {e["key"]: e["path"] for e in entries if e["key"] and e["key"] not in results}
-    fresh, failed = _read_all(todo, jobs=jobs, progress=progress)
+    fresh, batches, failed = _read_all(todo, jobs=jobs, progress=progress)
     long = {}
     for name in LONG:
         parts = [_cached(cache / f"{name}.parquet", keys)] if same_version else []
-        parts += [_keyed(fresh[k][name], k) for k in sorted(fresh) if fresh[k][name] is not None]
-        long[name] = _concat([p for p in parts if p is not None], name)
+        long[name] = _concat([p for p in parts + [b[name] for b in batches] if p is not None], name)
+    batches.clear()
     if fresh or len(results) != len(cached) or not same_version:
-        results |= {k: fresh[k]["report"] for k in sorted(fresh)}
+        results |= {k: fresh[k] for k in sorted(fresh)}
         cache.mkdir(parents=True, exist_ok=True)
         _dump_json(cache / "results.json", results)
         for name in LONG:
@@ -284,25 +285,49 @@ def _hash_files(files: list[tuple[str, str]], index: dict) -> tuple[list[dict], 
     return entries, new_index
 
 
-def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool) -> tuple[dict, dict]:
-    """Read each key's file: (results by key, reasons by key for reads that died outside the reader)."""
+def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool) -> tuple[dict, list[dict], dict]:
+    """Read each key's file in batches: (report fields by key, the batches' keyed long tables in key
+    order, reasons by key for reads that died outside the reader).
+
+    A worker reads a batch of files and returns one table per long table, not one per file: ten
+    thousand small Arrow tables cost far more memory and pickling than a few hundred.
+    """
     jobs = jobs or os.cpu_count() or 1
-    fresh, failed = {}, {}
+    keys = sorted(todo)
+    size = max(1, min(BATCH_FILES, len(keys) // (8 * jobs)))
+    batches = [[(k, todo[k]) for k in keys[i : i + size]] for i in range(0, len(keys), size)]
+    done: dict[int, dict] = {}
+    failed = {}
     with tqdm(total=len(todo), desc="reading", unit="file", disable=not progress) as bar:
-        if jobs == 1 or len(todo) <= 1:
-            for key, path in todo.items():
-                fresh[key] = _read_one(path)
-                bar.update()
-            return fresh, failed
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(_read_one, path): key for key, path in todo.items()}
-            for future in as_completed(futures):
-                try:
-                    fresh[futures[future]] = future.result()
-                except Exception as exc:  # the worker died: the row says so and nothing is cached
-                    failed[futures[future]] = f"internal error: {type(exc).__name__}: {exc}"
-                bar.update()
-    return fresh, failed
+        if jobs == 1 or len(batches) <= 1:
+            for i, batch in enumerate(batches):
+                done[i] = _read_batch(batch)
+                bar.update(len(batch))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = {pool.submit(_read_batch, batch): i for i, batch in enumerate(batches)}
+                for future in as_completed(futures):
+                    i = futures[future]
+                    try:
+                        done[i] = future.result()
+                    except Exception as exc:  # the worker died: the rows say so and nothing is cached
+                        failed |= dict.fromkeys((k for k, _ in batches[i]), f"internal error: {type(exc).__name__}: {exc}")
+                    bar.update(len(batches[i]))
+    ordered = [done[i] for i in sorted(done)]
+    fresh = {k: r for batch in ordered for k, r in batch["reports"].items()}
+    return fresh, ordered, failed
+
+
+def _read_batch(batch: list[tuple[str, str]]) -> dict:
+    """Worker: a batch of (key, path) → report fields by key and one keyed table per long table."""
+    reports, parts = {}, {name: [] for name in LONG}
+    for key, path in batch:
+        result = _read_one(path)
+        reports[key] = result["report"]
+        for name in LONG:
+            if result[name] is not None:
+                parts[name].append(_keyed(result[name], key))
+    return {"reports": reports, **{name: _concat(parts[name], name) for name in LONG}}
 
 
 def _read_one(path: str) -> dict:
