@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from functools import cache
 from operator import itemgetter
 
 import pandas as pd
@@ -74,52 +74,62 @@ PROACTIVE_ITEMS = [
     "admin_fees",
 ]
 TOLERANCE = 1e-6
+_ABSENT = ("absent", math.nan)  # kind and value of a cell not printed
+# the cells of the fixed identities, keyed once: T3_COL (parts, printed) per column, the applicant
+# cells of a table-三 row, the outcome cells of a table-四 row
+_T3_COL_KEYS = {
+    c: ([(R, "new_received", c), (R, "carried_in", c)], [(R, "disposition_total", c), (R, "carried_out", c)])
+    for c in COLUMNS
+}
+_T3_ROW_KEYS = {r: [(R, r, c) for c in APPLICANTS] for r in codes(R, "row")}
+_T4_KEYS = {g: [(L, g, c) for c in OUTCOMES] for g in T4_ROWS}
 
 
 # --------------------------------------------------------------------------- cell access
 
 
-@dataclass
-class _Side:
-    """A sum of cells: its value, the cells that block it, and the blanks counted as 0."""
-
-    value: float = 0.0
-    blocked: list[str] = field(default_factory=list)
-    blanks: int = 0
+# a sum of cells: its value, the cells that block it, and the blanks counted as 0 (a tuple: made by the hundred)
+_Side = tuple[float, list[str], int]
 
 
 class _Cells:
     """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous.
 
-    Built from cell records (`Report.records("cells")`); `rows` keeps them as tuples, in order."""
+    Built from cell records (`Report.records("cells")`), kept as `records`; `numbers` holds the value of
+    each cell that is a number (not NaN, not printed twice)."""
 
     def __init__(self, records: list[dict], policy: str):
         if policy not in POLICIES:
             raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
         self.policy = policy
-        self.rows = list(map(itemgetter("table", "row", "column", "kind", "value"), records))
-        keys = list(map(itemgetter(0, 1, 2), self.rows))
+        self.records = records
+        keys = list(map(itemgetter("table", "row", "column"), records))
         self.kinds: dict[tuple[str, str, str], tuple[str, float]] = dict(
-            zip(keys, map(itemgetter(3, 4), self.rows), strict=True)
+            zip(keys, map(itemgetter("kind", "value"), records), strict=True)
         )
         if len(self.kinds) < len(keys):  # a cell printed twice
             for key, n in Counter(keys).items():
                 if n > 1:
                     self.kinds[key] = ("duplicated", math.nan)
+        self.numbers = {key: v for key, (kind, v) in self.kinds.items() if kind == "number" and not math.isnan(v)}
         self.tables = set(map(itemgetter(0), self.kinds))
         self.table_rows = set(map(itemgetter(0, 1), self.kinds))
-        self.table_columns = set(map(itemgetter(0, 2), self.kinds))
 
     def has_table(self, table: str) -> bool:
         return table in self.tables
 
     def has(self, table: str, row: str | None = None, column: str | None = None) -> bool:
         if row is None:
-            return table in self.tables if column is None else (table, column) in self.table_columns
+            if column is None:
+                return table in self.tables
+            # scans, as asked once a report: the column alone first (the pair needs a tuple per cell)
+            if column not in map(itemgetter(2), self.kinds):
+                return False
+            return (table, column) in map(itemgetter(0, 2), self.kinds)
         return (table, row) in self.table_rows if column is None else (table, row, column) in self.kinds
 
     def kind(self, key: tuple[str, str, str]) -> str:
-        return self.kinds.get(key, ("absent", math.nan))[0]
+        return self.kinds.get(key, _ABSENT)[0]
 
     def missing_total(self, key: tuple[str, str, str]) -> bool:
         """A blank table-三 total whose row prints a non-zero applicant cell: missing, not zero."""
@@ -131,18 +141,21 @@ class _Cells:
         )
 
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
-        out = _Side()
+        """The sum of the number cells of `keys` (in order), the cells that block it and the blanks."""
+        total, blocked, blanks, numbers = 0.0, [], 0, self.numbers
         for key in keys:
-            kind, value = self.kinds.get(key, ("absent", math.nan))
-            if kind == "number" and not math.isnan(value):
-                out.value += value
-            elif kind == "blank" and self.policy == "lenient" and self.missing_total(key):
-                out.blocked.append(f"{'/'.join(key)} blank beside non-zero parts (missing)")
-            elif kind == "blank" and self.policy == "lenient":
-                out.blanks += 1
+            value = numbers.get(key)
+            if value is not None:
+                total += value
+            elif self.policy == "lenient" and self.kind(key) == "blank":
+                if self.missing_total(key):
+                    blocked.append(f"{'/'.join(key)} blank beside non-zero parts (missing)")
+                else:
+                    blanks += 1
             else:
-                out.blocked.append(f"{'/'.join(key)} {'blank (strict policy)' if kind == 'blank' else kind}")
-        return out
+                kind = self.kind(key)
+                blocked.append(f"{'/'.join(key)} {'blank (strict policy)' if kind == 'blank' else kind}")
+        return total, blocked, blanks
 
 
 def _listing(items: list[str], shown: int = 3) -> str:
@@ -192,10 +205,11 @@ class _Run:
 
     def compare(self, check, table, row, column, what, parts, printed, *, lhs, rhs, severity="error"):
         """Identity sum(parts) == sum(printed); lhs/rhs describe the two sides in the message."""
-        e, o = self.cells.side(parts), self.cells.side(printed)
-        if e.blocked or o.blocked:
-            self.not_assessable(check, table, row, column, what, e.blocked + o.blocked)
-        elif abs(e.value - o.value) > TOLERANCE:
+        e, e_blocked, e_blanks = self.cells.side(parts)
+        o, o_blocked, o_blanks = self.cells.side(printed)
+        if e_blocked or o_blocked:
+            self.not_assessable(check, table, row, column, what, e_blocked + o_blocked)
+        elif abs(e - o) > TOLERANCE:
             self.tally["failed"] += 1
             self.add(
                 check,
@@ -203,26 +217,33 @@ class _Run:
                 table,
                 row,
                 column,
-                e.value,
-                o.value,
-                f"{what}: {lhs} = {e.value:g} but {rhs} = {o.value:g} {self.note(e.blanks + o.blanks)}",
+                e,
+                o,
+                f"{what}: {lhs} = {e:g} but {rhs} = {o:g} {self.note(e_blanks + o_blanks)}",
             )
         else:
             self.tally["passed"] += 1
 
 
+@cache
+def _disposition_keys(other_rows: tuple[str, ...]) -> dict[str, list[tuple[str, str, str]]]:
+    """The T3_DISP parts per column: the disposition rows, with these "other" rows."""
+    rows = [r for rows in GROUPS.values() for r in rows] + list(other_rows)
+    return {c: [(R, r, c) for r in rows] for c in COLUMNS}
+
+
 def _t3(run: _Run, template: str) -> None:
     cells = run.cells
-    disp_rows = [r for rows in GROUPS.values() for r in rows] + _other_rows(cells, template)
-    for c in COLUMNS:
+    disposition = _disposition_keys(tuple(_other_rows(cells, template)))
+    for c, (parts, printed) in _T3_COL_KEYS.items():
         run.compare(
             "T3_COL",
             R,
             "",
             c,
             f"column {c}",
-            [(R, "new_received", c), (R, "carried_in", c)],
-            [(R, "disposition_total", c), (R, "carried_out", c)],
+            parts,
+            printed,
             lhs="new_received + carried_in",
             rhs="disposition_total + carried_out",
         )
@@ -232,16 +253,18 @@ def _t3(run: _Run, template: str) -> None:
             "",
             c,
             f"column {c}",
-            [(R, r, c) for r in disp_rows],
+            disposition[c],
             [(R, "disposition_total", c)],
             lhs="sum of the disposition rows",
             rhs="printed (七) total",
         )
-    for r in [r for r in codes(R, "row") if cells.has(R, r)]:
-        parts, total = [(R, r, c) for c in APPLICANTS], (R, r, "total")
+    for r, parts in _T3_ROW_KEYS.items():
+        if not cells.has(R, r):
+            continue
+        total = (R, r, "total")
         if cells.kind(total) == "blank":
-            side = cells.side(parts)
-            if cells.policy == "lenient" and not side.blocked and side.value == 0:
+            value, blocked, _ = cells.side(parts)
+            if cells.policy == "lenient" and not blocked and value == 0:
                 run.tally["passed"] += 1  # an all-empty row: a blank total is its zero
             else:
                 run.tally["not_assessable"] += 1
@@ -251,7 +274,7 @@ def _t3(run: _Run, template: str) -> None:
                     R,
                     r,
                     "total",
-                    side.value if not side.blocked else math.nan,
+                    value if not blocked else math.nan,
                     message=f"row {r}: printed total is blank, so the row sum is missing {run.note()}",
                 )
             continue
@@ -269,14 +292,14 @@ def _t3(run: _Run, template: str) -> None:
 
 
 def _t4(run: _Run) -> None:
-    for g in T4_ROWS:
+    for g, parts in _T4_KEYS.items():
         run.compare(
             "T4_SUM",
             L,
             g,
             "",
             f"{g}",
-            [(L, g, c) for c in OUTCOMES],
+            parts,
             [(L, g, "total")],
             lhs="upheld + corrected + other + pending",
             rhs="printed total",
@@ -287,12 +310,13 @@ def _t2(run: _Run) -> None:
     if not run.cells.has(P, column="published_total"):
         return
     for r in PROACTIVE_STOCK:
-        e, o = run.cells.side([(P, r, "published_total")]), run.cells.side([(P, r, "published")])
-        if e.blocked or o.blocked:
+        e, e_blocked, _ = run.cells.side([(P, r, "published_total")])
+        o, o_blocked, _ = run.cells.side([(P, r, "published")])
+        if e_blocked or o_blocked:
             run.not_assessable(
-                "T2_V2019_LE", P, r, "published", f"{r}: published <= published_total", e.blocked + o.blocked
+                "T2_V2019_LE", P, r, "published", f"{r}: published <= published_total", e_blocked + o_blocked
             )
-        elif o.value > e.value + TOLERANCE:
+        elif o > e + TOLERANCE:
             run.tally["failed"] += 1
             run.add(
                 "T2_V2019_LE",
@@ -300,9 +324,9 @@ def _t2(run: _Run) -> None:
                 P,
                 r,
                 "published",
-                e.value,
-                o.value,
-                f"{r}: newly published ({o.value:g}) exceeds total published ({e.value:g}) {run.note()}",
+                e,
+                o,
+                f"{r}: newly published ({o:g}) exceeds total published ({e:g}) {run.note()}",
             )
         else:
             run.tally["passed"] += 1
@@ -310,15 +334,12 @@ def _t2(run: _Run) -> None:
 
 def _nonneg(run: _Run) -> None:
     """Counts are integers >= 0; items_change is a signed integer; amount_yuan a decimal >= 0."""
-    numbers: dict[str, list[tuple[str, str, float]]] = {}  # table → its negative or fractional numbers
-    for table, row, column, kind, value in run.cells.rows:
-        if kind == "number" and table in (P, R, L):
-            suspect = numbers.setdefault(table, [])  # tables in the order first seen
-            if value < 0 or value % 1:
-                suspect.append((row, column, value))
-    for table, cells in numbers.items():
+    counted = [c for c in run.cells.records if c["kind"] == "number" and c["table"] in (P, R, L)]
+    suspects = [c for c in counted if c["value"] < 0 or c["value"] % 1]  # negative or fractional
+    for table in dict.fromkeys(map(itemgetter("table"), counted)):  # tables in the order first seen
         before = len(run.findings)
-        for row, column, value in cells:
+        for cell in (c for c in suspects if c["table"] == table):
+            row, column, value = cell["row"], cell["column"], cell["value"]
             where = f"{table}/{row}/{column}"
             if value < 0 and column != "items_change":
                 run.add("NONNEG", "error", table, row, column, 0.0, value, f"{where} is negative ({value:g})")
@@ -399,11 +420,11 @@ APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees wi
 
 def _row_total(cells: _Cells, table: str, row: str) -> float | None:
     """The printed total of a row, or the sum of its parts when the total is blank (blanks as 0)."""
-    kind, value = cells.kinds.get((table, row, "total"), ("absent", math.nan))
+    kind, value = cells.kinds.get((table, row, "total"), _ABSENT)
     if kind == "number":
         return value
     parts = APPLICANTS if table == R else OUTCOMES
-    part_kinds = [cells.kinds.get((table, row, c), ("absent", math.nan)) for c in parts]
+    part_kinds = [cells.kinds.get((table, row, c), _ABSENT) for c in parts]
     if kind not in ("blank", "absent") or any(k not in ("number", "blank") for k, _ in part_kinds):
         return None
     if kind == "absent" and all(k == "absent" for k, _ in part_kinds):
@@ -419,8 +440,8 @@ def _readings(cells: _Cells, metric: str, template: str) -> list[tuple[str, str,
         out.append((label, table, rows, None if any(v is None for v in values) else float(sum(values))))
     if metric in ("review_cases", "litigation_cases"):  # the parts, read across the outcome columns
         rows = READINGS[metric][0][2]
-        side = cells.side([(L, g, c) for g in rows for c in OUTCOMES])
-        out.append((f"sum of {' + '.join(rows)} outcomes", L, rows, None if side.blocked else side.value))
+        value, blocked, _ = cells.side([(L, g, c) for g in rows for c in OUTCOMES])
+        out.append((f"sum of {' + '.join(rows)} outcomes", L, rows, None if blocked else value))
     return out
 
 
@@ -468,7 +489,7 @@ def _agreement(report, cells: _Cells) -> list[dict]:
         col = "total"
         if metric in PROACTIVE_READINGS:
             col = PROACTIVE_READINGS[metric].get(_template(report, P), "")
-            kind, cell = cells.kinds.get((P, "normative_docs", col), ("absent", math.nan))
+            kind, cell = cells.kinds.get((P, "normative_docs", col), _ABSENT)
             tried = [(f"normative_docs {col}", P, ["normative_docs"], cell)] if kind == "number" else []
         else:
             tried = [t for t in _readings(cells, metric, template) if t[3] is not None]
@@ -548,15 +569,15 @@ def check(report, *, blank_policy: str = "lenient"):
     checked, agreed = _narrative(run, report)
     kept = [f for f in report.records("findings") if f["check"] not in CHECK_NAMES]
     report.findings = kept + run.findings  # records: the frame is built when first read
-    kinds = [kind for _, _, _, kind, _ in cells.rows]
-    n = len(kinds)
+    kinds = Counter(map(itemgetter("kind"), cells.records))
+    n = len(cells.records)
     quality = dict(
         checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"],
         checks_passed=run.tally["passed"],
         checks_failed=run.tally["failed"],
         not_assessable=run.tally["not_assessable"],
-        blank_share=kinds.count("blank") / n if n else math.nan,
-        ambiguous_cells=kinds.count("ambiguous"),
+        blank_share=kinds["blank"] / n if n else math.nan,
+        ambiguous_cells=kinds["ambiguous"],
         narrative_checked=checked,
         narrative_agreed=agreed,
         blank_policy=blank_policy,
@@ -627,16 +648,16 @@ def check_series(reports, *, blank_policy: str = "lenient") -> pd.DataFrame:
 def _stock(run: _Run, span: str, r: str, t0: int, t1: int) -> None:
     """in_force(t) = in_force(t-1) + issued(t) - repealed(t); repealed enters with a minus sign."""
     cells = run.cells
-    base = cells.side([("prev:" + P, r, "in_force"), ("cur:" + P, r, "issued")])
-    repealed = cells.side([("cur:" + P, r, "repealed")])
-    printed = cells.side([("cur:" + P, r, "in_force")])
-    blocked = base.blocked + repealed.blocked + printed.blocked
+    base, base_blocked, _ = cells.side([("prev:" + P, r, "in_force"), ("cur:" + P, r, "issued")])
+    repealed, repealed_blocked, _ = cells.side([("cur:" + P, r, "repealed")])
+    printed, printed_blocked, _ = cells.side([("cur:" + P, r, "in_force")])
+    blocked = base_blocked + repealed_blocked + printed_blocked
     what = f"{span} {r}"
     if blocked:
         run.not_assessable("T2_V2021_XYEAR", P, r, "in_force", what, blocked)
         return
-    expected = base.value - repealed.value
-    if abs(expected - printed.value) > TOLERANCE:
+    expected = base - repealed
+    if abs(expected - printed) > TOLERANCE:
         run.add(
             "T2_V2021_XYEAR",
             "warning",
@@ -644,9 +665,9 @@ def _stock(run: _Run, span: str, r: str, t0: int, t1: int) -> None:
             r,
             "in_force",
             expected,
-            printed.value,
+            printed,
             f"{what}: in_force {t0} + issued {t1} - repealed {t1} = {expected:g} but in_force {t1} = "
-            f"{printed.value:g} (amendments and expiry also change the stock) {run.note()}",
+            f"{printed:g} (amendments and expiry also change the stock) {run.note()}",
         )
 
 

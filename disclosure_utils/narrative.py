@@ -76,7 +76,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -94,7 +94,6 @@ SECTION_CODES = ("overview", "proactive", "requests", "review_litigation", "prob
 _KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
 # the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change)
 _MAY_CHANGE = re.compile(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]")
-_LINE_BREAK = re.compile(r"[\n\r]")
 
 
 @dataclass
@@ -178,7 +177,7 @@ def _normalise(doc: Document) -> _Text:
         for c, r in changed.items():
             s = s.replace(c, r)
     t = _Text(text, s, at, origin, set(), [])
-    t.line_starts = {0, *(t.index(m.start()) for m in _LINE_BREAK.finditer(text))}
+    t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
     t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(doc)) if x < y]
     return t
 
@@ -193,52 +192,73 @@ def _expand(t: _Text, changed: dict[str, str]) -> tuple[str, list[int], list[int
     return "".join(chars), list(range(len(origin))), origin
 
 
-def _scan(pattern: re.Pattern, s: str, starts: Iterable[int], end: int | None = None) -> Iterator[re.Match]:
-    """`pattern.finditer(s, starts[0], end)` for a pattern that can only match at one of the sorted `starts`."""
-    end = len(s) if end is None else end
-    after = 0
-    for i in starts:
-        if i >= after and (m := pattern.match(s, i, end)):
-            yield m
-            after = m.end()
+def _find_all(text: str, sub: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Offsets of every occurrence of `sub` in `text[start:end]` (str.find is far faster than a regex)."""
+    i = text.find(sub, start, end)
+    while i >= 0:
+        yield i
+        i = text.find(sub, i + 1, end)
 
 
 # ----------------------------------------------------------------------------- sections
 
-_HEADINGS = {  # each alternative starts with a literal, so that a search skips ahead fast
-    "overview": r"总体情况|总体概况|总体概述|概述",
-    "proactive": r"主动公开政府信息的?情况|政府信息主动公开的?情况",
-    "requests": r"收到和处理政府信息公开申请的?情况|政府信息依申请公开(?:工作|办理)?的?情况|依申请公开政府信息的?情况",
-    "review_litigation": r"(?:因政府|政府)信息公开(?:工作)?被?(?:申请)?行政法?复议[、,，和与及]*(?:提起)?(?:行政)?诉讼的?情况",
-    "problems": r"(?:政府信息公开(?:工作)?(?:存在的?)?(?:主要)?问题|存在的?(?:主要)?问题|主要问题|问题)"
-    r"(?:及|和|与)(?:改进|整改)的?(?:情况|措施)",
-    "other": r"其[他它](?:需要|需)(?:报告|说明)的事项|需要说明的其他事项(?:与附表)?",
+_HEADINGS = {  # the names of each section's heading: alternatives, each starting with a plain character
+    "overview": ("总体情况", "总体概况", "总体概述", "概述"),
+    "proactive": ("主动公开政府信息的?情况", "政府信息主动公开的?情况"),
+    "requests": (
+        "收到和处理政府信息公开申请的?情况",
+        "政府信息依申请公开(?:工作|办理)?的?情况",
+        "依申请公开政府信息的?情况",
+    ),
+    "review_litigation": tuple(
+        f"{who}信息公开(?:工作)?被?(?:申请)?行政法?复议[、,，和与及]*(?:提起)?(?:行政)?诉讼的?情况"
+        for who in ("因政府", "政府")
+    ),
+    "problems": tuple(
+        f"{problems}(?:及|和|与)(?:改进|整改)的?(?:情况|措施)"
+        for problems in (
+            "政府信息公开(?:工作)?(?:存在的?)?(?:主要)?问题",
+            "存在的?(?:主要)?问题",
+            "主要问题",
+            "问题",
+        )
+    ),
+    "other": ("其[他它](?:需要|需)(?:报告|说明)的事项", "需要说明的其他事项(?:与附表)?"),
 }
-_ORDINAL_ONLY = {"other": r"附表|政府信息公开情况统计表"}  # headings accepted only after an ordinal
-# 二、主动公开…, or 一总体情况 right after a sentence when the 、 was lost (NFKC has made ． a .)
-_ORDINAL = r"(?<![(\[{一二三四五六七八九十])[一二三四五六七八九十]{1,2}[、.]|(?<=[。)])[一二三四五六七]"
-_ORDINAL_START = re.compile(_ORDINAL)
-_NUMERAL = re.compile("[一二三四五六七八九十]")
-_NAMES = {code: re.compile(names) for code, names in _HEADINGS.items()}
-_NUMBERED = {
-    code: re.compile(f"(?:{_ORDINAL})(?:{names}{'|' + _ORDINAL_ONLY[code] if code in _ORDINAL_ONLY else ''})")
-    for code, names in _HEADINGS.items()
-}
+_ORDINAL_ONLY = {"other": ("附表", "政府信息公开情况统计表")}  # headings accepted only after an ordinal
+# 二、主动公开… (one or two numerals, not after another or an opening bracket), or 一总体情况 right after a
+# sentence when the 、 was lost (NFKC has made ． a .); the numeral comes first, so that a search skips ahead fast,
+# and the lookbehinds check it with the character before it
+_ORDINAL = r"[一二三四五六七八九十](?:(?<![(\[{一二三四五六七八九十][\s\S])[一二三四五六七八九十]?[、.]|(?<=[。)][一二三四五六七]))"
+
+
+def _alternation(names: dict[str, tuple[str, ...]], before: str = "") -> tuple[re.Pattern, list[str]]:
+    """A regex for `before` and then any of the sections' names, and the section code of each of its groups.
+
+    Each name is written as its first character and a group for the rest: an alternation whose every branch
+    starts with a literal lets a search skip ahead to those characters. No name holds a numeral, and no two
+    names of different sections overlap in any text, so one search finds what one search per section would."""
+    named = [(code, name) for code, alternatives in names.items() for name in alternatives]
+    pattern = "|".join(f"{name[0]}({name[1:]})" for _, name in named)
+    return re.compile(f"{before}(?:{pattern})"), [code for code, _ in named]
+
+
+_NAMES, _NAME_CODES = _alternation(_HEADINGS)
+_NUMBERED, _NUMBERED_CODES = _alternation(
+    {code: names + _ORDINAL_ONLY.get(code, ()) for code, names in _HEADINGS.items()}, f"(?:{_ORDINAL})"
+)
 _TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
 
 
 def _heading_candidates(t: _Text) -> list[tuple[int, int, str]]:
     """(start, end, code) in normalised text of every plausible section heading, in text order."""
-    ordinals = [m.start() for m in _NUMERAL.finditer(t.s) if _ORDINAL_START.match(t.s, m.start())]
-    out = []
-    for code in SECTION_CODES:
-        hits = [m.span() for m in _scan(_NUMBERED[code], t.s, ordinals)]
-        for m in _NAMES[code].finditer(t.s):
-            alone = m.start() in t.line_starts and (m.end() in t.line_starts or m.end() == len(t.s))
-            if alone or _TABLE_START.match(t.s, m.end()):
-                hits.append(m.span())
-        out += [(a, b, code) for a, b in hits if not _listed(t.s, a, b)]
-    return sorted(out)
+    s = t.s
+    hits = [(*m.span(), _NUMBERED_CODES[m.lastindex - 1]) for m in _NUMBERED.finditer(s)]
+    for m in _NAMES.finditer(s):
+        alone = m.start() in t.line_starts and (m.end() in t.line_starts or m.end() == len(s))
+        if alone or _TABLE_START.match(s, m.end()):
+            hits.append((*m.span(), _NAME_CODES[m.lastindex - 1]))
+    return sorted(hit for hit in hits if not _listed(s, hit[0], hit[1]))
 
 
 def _listed(s: str, a: int, b: int) -> bool:
@@ -278,12 +298,14 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 UNITS = ("人次", "篇次", "条次", "场次", "万元", "条", "件", "次", "人", "个", "篇", "期", "场", "项", "起", "家", "户",
          "名", "份", "元", "宗", "位")  # fmt: skip
 _QTY = re.compile(
+    r"(?=[\d零〇一二两三四五六七八九十百千超突接将大近约逾])"  # the first character, so that a search skips ahead fast
     r"(?P<pre>超过|突破|接近|将近|大约|超|近|约|逾)?"
     r"(?P<num>(?<![\d.,])\d+(?:,\d{3})+(?![\d,])(?:\.\d+)?|(?<![\d.,])\d+(?:\.\d+)?"
     r"|(?<![零〇一二两三四五六七八九十百千第])[零〇一二两三四五六七八九十百千]+)"
     r"(?P<mid>余|多)?(?P<mult>万|亿)?(?P<post>余|多|以上)?"
     rf"(?P<unit>{'|'.join(UNITS)})?"
 )
+_MULTIPLIERS = {"万": 10**4, "亿": 10**8, None: 1}
 _NOT_A_COUNT = re.compile(
     r"[%‰]|百分点|(?:方面|领域|类|大类|工作日|部门|单位|批次|小时|分钟|季度|月|周|天|年|岁)"
 )
@@ -314,16 +336,15 @@ def parse_number(raw: str) -> tuple[float, bool] | None:
 
 
 def _value(m: re.Match) -> tuple[float, bool] | None:
-    num = m["num"]
-    if num[0].isdigit():
-        value = Decimal(num.replace(",", ""))
-    else:
-        n = cn_number(num)
-        if n is None:
+    pre, num, mid, mult, post = m.group("pre", "num", "mid", "mult", "post")
+    num = num.replace(",", "")
+    if not num[0].isdigit():
+        value = cn_number(num)
+        if value is None:
             return None
-        value = Decimal(n)
-    value *= {"万": 10**4, "亿": 10**8}.get(m["mult"] or "", 1)
-    return float(value), bool(m["pre"] or m["mid"] or m["post"])
+    else:  # a decimal as a Decimal (1.18万 is 11800, exactly); a whole number of up to 15 digits as an int, faster
+        value = int(num) if len(num) <= 15 and "." not in num else Decimal(num)
+    return float(value * _MULTIPLIERS[mult]), bool(pre or mid or post)
 
 
 @dataclass
@@ -336,11 +357,11 @@ class _Qty:
     end: int  # end of the unit
 
 
-# where a _QTY match can start: a run of digits, a run of Chinese numerals, an approximation marker
-_QTY_START = re.compile(r"\d+|[零〇一二两三四五六七八九十百千]+|[超突接将大近约逾]")
 # the last digit of a number with a unit or multiplier after it: every count has one
+# (the lookahead, what may follow the digit, fails fast after the digits of table figures)
 _COUNT_HINT = re.compile(
-    rf"[\d零〇一二两三四五六七八九十百千](?:余|多)?(?:[万亿]|(?:余|多|以上)?(?:{'|'.join(UNITS)}))"
+    rf"[\d零〇一二两三四五六七八九十百千](?=[余多万亿以{''.join(sorted({u[0] for u in UNITS}))}])"
+    rf"(?:余|多)?(?:[万亿]|(?:余|多|以上)?(?:{'|'.join(UNITS)}))"
 )
 _TITLE = re.compile(r"《[^《》]*》")
 
@@ -348,30 +369,31 @@ _TITLE = re.compile(r"《[^《》]*》")
 def _quantities(s: str, a: int, b: int) -> list[_Qty]:
     """Counts stated in s[a:b]: a number with a unit (or a 万/亿 multiplier), not a share or ordinal."""
     out, titles = [], None
-    for m in _scan(_QTY, s, [start.start() for start in _QTY_START.finditer(s, a, b)], b):
-        if not (m["unit"] or m["mult"]):
+    for m in _QTY.finditer(s, a, b):
+        unit = m["unit"]
+        if not (unit or m["mult"]):
             continue
         if titles is None:
             titles = [t.span() for t in _TITLE.finditer(s, a, b)]
-        if any(x < m.start("num") < y for x, y in titles):
+        if titles and any(x < m.start("num") < y for x, y in titles):
             continue
-        if (m.start() and s[m.start() - 1] in "第-~—") or _NOT_A_COUNT.match(s, m.end()):
+        start, end = m.span()
+        if (start and s[start - 1] in "第-~—") or _NOT_A_COUNT.match(s, end):
             continue
         parsed = _value(m)
         if parsed is not None:
-            end = m.start("unit") if m["unit"] else m.end()
-            out.append(_Qty(m.start(), end, m["unit"] or "", *parsed, m.end()))
+            out.append(_Qty(start, m.start("unit") if unit else end, unit or "", *parsed, end))
     return out
 
 
 # ----------------------------------------------------------------------------- facts
 
-_CHANNELS = {
-    "website": re.compile(r"网站|门户网|政府网|官网"),
-    "weibo": re.compile(r"微博"),
-    "wechat": re.compile(r"微信|公众号|公众平台"),
-    "new_media": re.compile(r"新媒体|抖音|头条号|视频号|客户端|APP|App"),
-}
+# the channels' names, the group named by the channel; no two names of different channels overlap, so one
+# search finds what one search per channel would
+_CHANNELS = re.compile(
+    r"(?P<website>网站|门户网|政府网|官网)|(?P<weibo>微博)|(?P<wechat>微信|公众号|公众平台)"
+    r"|(?P<new_media>新媒体|抖音|头条号|视频号|客户端|APP|App)"
+)
 _ACCOUNT = re.compile(
     r"“([^”“]{2,30})”(?:官方)?(微信公众号|微信公众平台|微信|公众号|政务微博|新浪微博|微博|抖音号|抖音|视频号|头条号|客户端|APP|App)"
 )
@@ -420,17 +442,19 @@ class _Rule:
 
     metric: str
     units: frozenset[str]
-    pattern: re.Pattern  # matches the segment before the number (keyword latest) or after the unit
+    keyword: str  # the keyword alone (a regex)
+    pattern: re.Pattern  # matches the end of the segment before the number, or the segment after the unit
     after: bool
     lead: re.Pattern | None  # after-rules: must match the end of the segment before the number
     exclude: re.Pattern | None  # the clause must not match
 
 
 def _rule(metric, units, keyword, fill="", *, after=False, lead=None, exclude=None) -> _Rule:
-    pattern = f"{fill}(?P<k>{keyword})" if after else f"(?s:.*)(?P<k>{keyword}){fill}$"  # .*: the latest
+    pattern = f"{fill}(?P<k>{keyword})" if after else f"(?P<k>{keyword}){fill}$"
     return _Rule(
         metric,
         frozenset(units),
+        keyword,
         re.compile(pattern),
         after,
         re.compile(f"(?:{lead})$") if after and lead else None,
@@ -577,7 +601,14 @@ RULES = [
 _CHANNEL_METRICS = {"followers", "page_views", *_POST_METRIC.values()}
 _REQUEST_METRICS = {r.metric for r in RULES if r.metric.startswith("applications_")}
 _CASE_METRICS = {"review_cases", "litigation_cases"}
-_RULES_BY_UNIT = {u: [r for r in RULES if u in r.units] for u in {u for r in RULES for u in r.units}}
+# (unit, after) → a regex for any keyword of the unit's rules with the keyword before / after the number (most
+# counts are near none of them), and those rules, each with its place in RULES
+_RULES_BY_SIDE = {
+    (u, after): (re.compile("|".join(f"(?:{r.keyword})" for _, r in rules)), rules)
+    for u in {u for r in RULES for u in r.units}
+    for after in (False, True)
+    if (rules := [(i, r) for i, r in enumerate(RULES) if u in r.units and r.after == after])
+}
 
 
 @dataclass
@@ -592,31 +623,29 @@ class _Clause:
 def _split(
     s: str, a: int, b: int, seps: str, marks: re.Pattern, boundaries: Sequence[int] = ()
 ) -> list[tuple[int, int]]:
-    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》, or before a boundary index.
-
-    `marks` finds the separators and the quotes; `boundaries` is sorted."""
-    out, start, depth = [], a, 0
+    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》 (。 ends one inside them too),
+    or before a boundary index (`boundaries` is sorted). `marks` finds the separators and the quotes."""
+    if "。" in seps and not any(s.find(c, a, b) >= 0 for c in seps if c != "。"):
+        # no separator but 。, which ends a piece anywhere: the quotes change nothing
+        ends = [i + 1 for i in _find_all(s, "。", a, b)]
+    else:
+        ends, depth = [], 0
+        for m in marks.finditer(s, a, b):
+            i = m.start()
+            ch = s[i]
+            if ch in _QUOTES:
+                depth = max(depth + _QUOTES[ch], 0)
+                continue
+            thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
+            if not thousands and (depth == 0 or ch == "。"):
+                ends.append(i + 1)
+                depth = 0
     cuts = boundaries[bisect_left(boundaries, a) : bisect_left(boundaries, b)]
-    k = 0
-    for m in marks.finditer(s, a, b):
-        i = m.start()
-        while k < len(cuts) and cuts[k] <= i:
-            if cuts[k] > start:
-                out.append((start, cuts[k]))
-                start = cuts[k]
-            k += 1
-        ch = s[i]
-        if ch in _QUOTES:
-            depth = max(depth + _QUOTES[ch], 0)
-            continue
-        thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
-        if ch in seps and not thousands and (depth == 0 or ch == "。"):
-            out.append((start, i + 1))
-            start, depth = i + 1, 0
-    for cut in cuts[k:]:
-        if cut > start:
-            out.append((start, cut))
-            start = cut
+    out, start = [], a
+    for end in sorted({*ends, *cuts}) if cuts else ends:
+        if end > start:
+            out.append((start, end))
+            start = end
     if start < b:
         out.append((start, b))
     return out
@@ -624,11 +653,26 @@ def _split(
 
 def _channels(text: str) -> list[str]:
     """Channels a clause names, in order; 新媒体 gives way to a 微博 or 微信 named with it."""
-    found = sorted((m.start(), ch) for ch, p in _CHANNELS.items() for m in p.finditer(text))
-    names = list(dict.fromkeys(ch for _, ch in found))
+    names = list(dict.fromkeys(m.lastgroup for m in _CHANNELS.finditer(text)))
     if "new_media" in names and ("weibo" in names or "wechat" in names):
         names.remove("new_media")  # 政务新媒体“…”微信公众号: the account is the channel
     return names
+
+
+def _rule_metric(unit: str, before: str, after: str, clause: str) -> str | None:
+    """The metric of the rule whose keyword is nearest the number (on a tie the longer keyword, then the rule
+    listed first), of those for the unit that the clause does not exclude."""
+    best = None
+    for side, segment in ((False, before), (True, after)):
+        keywords, rules = _RULES_BY_SIDE.get((unit, side), (None, ()))
+        if rules and keywords.search(segment):  # else no rule of this side can match
+            for order, rule in rules:
+                if rule.exclude and rule.exclude.search(clause):
+                    continue
+                distance = _keyword_distance(rule, before, after)
+                if distance is not None and (best is None or (distance, order) < best[:2]):
+                    best = (distance, order, rule.metric)
+    return best[2] if best else None
 
 
 def _keyword_distance(rule: _Rule, before: str, after: str) -> tuple[int, int] | None:
@@ -638,7 +682,9 @@ def _keyword_distance(rule: _Rule, before: str, after: str) -> tuple[int, int] |
         if m is None or (rule.lead is not None and rule.lead.search(before) is None):
             return None
         return m.start("k"), m.start("k") - m.end("k")
-    m = rule.pattern.match(before)
+    m = rule.pattern.search(before)  # the keyword that starts latest: searched again from one further on
+    while m and (later := rule.pattern.search(before, m.start() + 1)):
+        m = later
     return None if m is None else (len(before) - m.end("k"), m.start("k") - m.end("k"))
 
 
@@ -658,7 +704,8 @@ class _Extractor:
             previous = ""
             carry = None  # metric of the last fact, for a sentence that starts with 其中
             for sa, sb in _split(s, a, b, "。!?", _SENTENCE_MARKS, self.breaks):
-                stated = self._hinted(sa, sb) or _NO_FEE.search(s, sa, sb)  # else the sentence states nothing
+                # a count or a fee not charged (处理费 looked for first, far cheaper), else the sentence states nothing
+                stated = self._hinted(sa, sb) or (s.find("处理费", sa, sb) >= 0 and _NO_FEE.search(s, sa, sb))
                 if stated and not self._is_table(code, sa, sb):
                     carry = self._sentence(code, sa, sb, previous, carry)
                 previous = s[sa:sb]
@@ -719,14 +766,7 @@ class _Extractor:
         seg_a = qz + 2 if qz >= 0 else seg_a
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
-        best = None
-        for rule in _RULES_BY_UNIT.get(q.unit, ()):
-            if rule.exclude and rule.exclude.search(text):
-                continue
-            distance = _keyword_distance(rule, before, after)
-            if distance is not None and (best is None or distance < best[0]):
-                best = (distance, rule.metric)
-        metric = best[1] if best else None
+        metric = _rule_metric(q.unit, before, after, text)
         if metric in (None, "proactive_items"):  # one channel named: its post count; several: the total
             channel = self._post_channel(clauses, k, j, before, after)
             if channel or (metric is None or len(_channels(before + after[:5])) == 1):
@@ -755,10 +795,10 @@ class _Extractor:
         text = s[clause.a : clause.b]
         if (
             q.unit not in _POST_UNITS
+            or not _POST_VERB.search(text)
             or _CUMULATIVE.search(s[clauses[0].a : q.a])
             or _NOT_POSTS.search(text)
             or _SERIES.match(after)
-            or not _POST_VERB.search(text)
         ):
             return None
         listed = _channels(text)

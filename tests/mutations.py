@@ -424,7 +424,7 @@ def _set_text(blocks: list, key: tuple[int, int, int], text: str) -> list:
         blocks[i] = replace(b, text=text)
     else:
         rows = [list(row) for row in b.rows]
-        rows[r][c] = replace(rows[r][c], text=text)
+        rows[r][c] = rows[r][c]._replace(text=text)
         blocks[i] = replace(b, rows=tuple(tuple(row) for row in rows))
     return blocks
 
