@@ -10,18 +10,21 @@ assembly, cross-year checks, writing) at full size. With `--unique-bytes` each c
 spaces and tabs spelling its number (bytes the reader ignores), so every one of the N files is read.
 
 Reported: wall time of the first build (jobs=2 by default), of a rebuild with nothing changed, and of a
-rebuild from the cache with the outputs deleted; peak memory as `resource.getrusage` max RSS of this
-process and of the largest worker (RUSAGE_CHILDREN), and their bound self + jobs × worker; and the
-per-file read time of every bundled report read once in this process, by format.
+rebuild from the cache with the outputs deleted; peak memory of the first build as the largest sum of the
+resident sizes of this process and its workers, sampled every 20 ms from /proc (Linux), and as
+`resource.getrusage` max RSS of this process and of the largest worker; and the per-file read time of
+every bundled report read once in this process, by format.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -41,6 +44,30 @@ def replicate(folder: Path, n: int, *, unique_bytes: bool) -> None:
         if unique_bytes:
             with open(dest, "ab") as fh:
                 fh.write(b"\n" + f"{i:b}".replace("0", " ").replace("1", "\t").encode() + b"\n")
+
+
+class TreeMemory(threading.Thread):
+    """Samples the resident memory of this process and its children (from /proc) until stopped."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak, self.done = 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.02):
+            self.peak = max(self.peak, self.total())
+
+    @staticmethod
+    def total() -> int:
+        me, pages = os.getpid(), 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                pid, fields = stat.parent.name, stat.read_text().rsplit(")", 1)[1].split()
+                if int(pid) == me or int(fields[1]) == me:  # fields[1] is the parent pid
+                    pages += int((stat.parent / "statm").read_text().split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # a process that ended while being read
+        return pages * os.sysconf("SC_PAGE_SIZE")
 
 
 def timed(label: str, fn):
@@ -77,11 +104,16 @@ def main() -> None:
         folder.mkdir()
         replicate(folder, args.n, unique_bytes=args.unique_bytes)
         print(f"{args.n} files ({'distinct bytes' if args.unique_bytes else 'copies'}), jobs={args.jobs}")
+        sampler = TreeMemory()
+        if Path("/proc/self/statm").exists():
+            sampler.start()
         reports = timed("first build", lambda: build_corpus(folder, out, jobs=args.jobs, progress=False))
+        sampler.done.set()
         self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"peak RSS: this process {self_mb:.0f} MB, largest worker {child_mb:.0f} MB, "
-              f"bound {self_mb + args.jobs * child_mb:.0f} MB")
+        tree = f"{sampler.peak / 2**20:.0f} MB" if sampler.peak else "not measured (no /proc)"
+        print(f"peak memory, this process and its workers together: {tree}; max RSS of this process "
+              f"{self_mb:.0f} MB, of the largest worker {child_mb:.0f} MB")
         timed("rebuild, nothing changed", lambda: build_corpus(folder, out, jobs=args.jobs, progress=False))
         for name in TABLE_NAMES:
             for ext in ("parquet", "csv"):
