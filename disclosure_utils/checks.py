@@ -179,8 +179,8 @@ def _other_rows(cells: _Cells, template: str) -> list[str]:
 class _Run:
     """Collects findings and pass/fail/not-assessable counts for one report."""
 
-    def __init__(self, cells: _Cells):
-        self.cells = cells
+    def __init__(self, cells: _Cells, used: set[tuple[str, str, str, str]] = frozenset()):
+        self.cells, self.used = cells, used
         self.findings: list[dict] = []
         self.tally: Counter = Counter()
 
@@ -221,8 +221,8 @@ class _Run:
                 o,
                 f"{what}: {lhs} = {e:g} but {rhs} = {o:g} {self.note(e_blanks + o_blanks)}",
             )
-        else:
-            self.tally["passed"] += 1
+        else:  # an identity that chose the reading of glued digits holds by construction: used, not passed
+            self.tally["used" if (check, table, row, column) in self.used else "passed"] += 1
 
 
 @cache
@@ -517,7 +517,10 @@ def _agreement(report, cells: _Cells) -> list[dict]:
 
 
 def _narrative(run: _Run, report) -> tuple[int, int]:
-    records = _agreement(report, run.cells)
+    """NARR findings; (facts checked, facts agreeing), leaving out facts that chose a reading (they agree
+    by construction)."""
+    records = [f for f in _agreement(report, run.cells)
+               if ("NARR", f["table"], f["row"], f["column"]) not in run.used]
     for fact in records:
         if not fact["agreed"]:
             run.add(
@@ -544,18 +547,20 @@ def check(report, *, blank_policy: str = "lenient"):
     `report.quality` is one row:
 
     - checks_run: identity instances evaluated (T3_COL, T3_ROWSUM, T3_DISP, T4_SUM, T2_V2019_LE, and
-      NONNEG once per table) = checks_passed + checks_failed + not_assessable;
+      NONNEG once per table) = checks_passed + checks_failed + not_assessable + checks_used;
+    - checks_used: identities the reader used to choose how to cut glued digits (`Report.used`): they
+      hold by construction, so they are not counted as passed;
     - checks_failed: failed strict (error) or soft (warning) identities; not_assessable includes
       blank totals reported as T3_ROWSUM_MISSING and the identities of absent tables;
     - blank_share: blank cells / all cells; ambiguous_cells: cells of kind "ambiguous";
     - narrative_checked / narrative_agreed: agency-scope narrative facts compared with the tables /
-      those matching one reading (see `narrative_agreement`);
+      those matching one reading (see `narrative_agreement`), without facts that chose a reading;
     - blank_policy: "lenient" (a blank counts as 0, except a blank T3_ROWSUM total beside non-zero
       parts, which is missing) or "strict" (a blank is not a number; identities touching it are not
       assessable).
     """
     cells = _Cells(report.records("cells"), blank_policy)
-    run = _Run(cells)
+    run = _Run(cells, report.used)
     if cells.has_table(R):
         _t3(run, _template(report, R))
     else:
@@ -572,10 +577,11 @@ def check(report, *, blank_policy: str = "lenient"):
     kinds = Counter(map(itemgetter("kind"), cells.records))
     n = len(cells.records)
     quality = dict(
-        checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"],
+        checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"] + run.tally["used"],
         checks_passed=run.tally["passed"],
         checks_failed=run.tally["failed"],
         not_assessable=run.tally["not_assessable"],
+        checks_used=run.tally["used"],
         blank_share=kinds["blank"] / n if n else math.nan,
         ambiguous_cells=kinds["ambiguous"],
         narrative_checked=checked,

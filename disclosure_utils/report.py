@@ -56,6 +56,8 @@ class Report:
     `findings`: reading problems and failed checks (see `schema.FINDING_COLUMNS`).
     `sections` / `narrative`: the six sections and the facts stated in them.
     `quality`: one-row summary of the checks (filled by `check`).
+    `used`: (check, table, row, column) of the identities and narrative cells the reader used to choose
+    how to cut glued digits; the checks count them as used, not as passed.
     """
 
     cells = _Frame(CELL_COLUMNS)
@@ -65,8 +67,9 @@ class Report:
     quality = _Frame(QUALITY_COLUMNS, QUALITY_DTYPES)
 
     def __init__(self, meta: dict, cells=None, findings=None, sections=None, narrative=None, quality=None,
-                 document: Document | None = None):
+                 document: Document | None = None, used: set[tuple[str, str, str, str]] | None = None):
         self.meta = meta
+        self.used = used if used is not None else set()
         self.cells, self.findings, self.sections = cells, findings, sections
         self.narrative, self.quality, self.document = narrative, quality, document
 
@@ -103,7 +106,7 @@ def read_document(doc: Document, *, check: bool = True, blank_policy: str = "len
     tables.narrow(recognised, facts)
     info = meta.describe(doc, recognised.templates, sha256=doc.sha256)
     report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,
-                    narrative=facts, document=doc)
+                    narrative=facts, document=doc, used=recognised.used)
     if check:
         checks.check(report, blank_policy=blank_policy)
     return report

@@ -14,10 +14,10 @@ SECTION_DTYPES = {"start": "int64", "end": "int64"}
 NARRATIVE_COLUMNS = ["metric", "value", "unit", "approx", "scope", "account", "section", "evidence", "start",
                      "end", "raw"]
 NARRATIVE_DTYPES = {"value": "float64", "approx": "bool", "start": "int64", "end": "int64"}
-QUALITY_COLUMNS = ["checks_run", "checks_passed", "checks_failed", "not_assessable", "blank_share",
+QUALITY_COLUMNS = ["checks_run", "checks_passed", "checks_failed", "not_assessable", "checks_used", "blank_share",
                    "ambiguous_cells", "narrative_checked", "narrative_agreed", "blank_policy"]
 QUALITY_DTYPES = {"checks_run": "int64", "checks_passed": "int64", "checks_failed": "int64",
-                  "not_assessable": "int64", "blank_share": "float64", "ambiguous_cells": "int64",
+                  "not_assessable": "int64", "checks_used": "int64", "blank_share": "float64", "ambiguous_cells": "int64",
                   "narrative_checked": "int64", "narrative_agreed": "int64"}
 
 

@@ -87,6 +87,11 @@ def candidates(
     return out
 
 
+def forced(toks: list[str], kinds: list[str]) -> bool:
+    """True when the run has one token per cell, or one plain digit per cell: no identity chose its cut."""
+    return _one_per_cell(toks, kinds) is not None
+
+
 def _one_per_cell(toks: list[str], kinds: list[str]) -> list[tuple[str, ...]] | None:
     """The only split when there is one token per cell, or one plain digit per cell; else None."""
     n = len(kinds)

@@ -38,6 +38,9 @@ class Recognised:
     finding_records: list[dict]  # schema.FINDING_COLUMNS
     templates: dict[str, str]  # table → v2019 | v2021, for the tables found
     open_rows: dict = field(default_factory=dict)  # (table, row) → (RowRead, columns, template, candidates)
+    # (check, table, row, column) of the identity instances and narrative cells that chose a split: they hold
+    # by construction, so the checks count them as used, not as passed
+    used: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -77,6 +80,7 @@ class _Builder:
         self.cells: list[dict] = []
         self.findings: list[dict] = []
         self.open: dict = {}
+        self.used: set[tuple[str, str, str, str]] = set()
 
     def finding(self, check: str, severity: str, table: str, row: str, column: str, message: str) -> None:
         self.findings.append(finding(check, severity, table, row, column, message=message))
@@ -213,11 +217,14 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         elif not ident or (len(cands) == 1 and not short):
             _emit_split(b, rr, cols, template, cands, "")
         elif len(good) == 1:
+            b.used.add((ident, table, code, ""))
             _emit_split(b, rr, cols, template, good, f"satisfying {ident} ({len(cands) - 1} other splits "
                         "of the printed digits rejected)")
         elif table == "requests" and good:
             glued[code] = (rr, cands, good)
         else:
+            if good and len(good) < len(cands):
+                b.used.add((ident, table, code, ""))
             _emit_split(b, rr, cols, template, good or cands, "")
     if glued:
         _resolve_requests(b, template, plan, glued)
@@ -241,8 +248,12 @@ def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> No
             grid.update({r: [_int(x) for x in cand] for r, cand in zip(open_rows, combo, strict=True)})
             if _columns_hold(grid, disp_rows):
                 survivors.append(combo)
+    if survivors and len(survivors) < math.prod(len(o) for o in options):
+        b.used.update((check, "requests", "", c) for check in ("T3_COL", "T3_DISP") for c in labels.REQUESTS_COLUMNS)
     for i, code in enumerate(open_rows):
-        rr, _cands, good = glued[code]
+        rr, cands, good = glued[code]
+        if len(good) < len(cands):
+            b.used.add(("T3_ROWSUM", "requests", code, ""))
         chosen = sorted({combo[i] for combo in survivors}) if survivors else good
         how = "satisfying T3_ROWSUM, T3_DISP and T3_COL" if survivors else ""
         _emit_split(b, rr, plan[code], template, chosen, how)
@@ -276,7 +287,10 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
         cands = good if good else split.candidates(toks, ["int"] * 15)
     except split.TooManySplits:
         good, cands = [], []
-    chosen, how = (good, "satisfying T4_SUM") if good else (cands, "")
+    chose = bool(good) and not split.forced(toks, ["int"] * 15)  # the group totals chose the cut
+    chosen, how = good or cands, "satisfying T4_SUM" if chose else ""
+    if chose:
+        b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
     for g, group in enumerate(labels.REVIEW_GROUPS):
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
@@ -336,7 +350,7 @@ def recognise(doc: Document) -> Recognised:
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")
-    return Recognised(sorted(b.cells, key=_rank), b.findings, templates, b.open)
+    return Recognised(sorted(b.cells, key=_rank), b.findings, templates, b.open, b.used)
 
 
 def narrow(rec: Recognised, facts: list[dict]) -> None:
@@ -363,6 +377,8 @@ def narrow(rec: Recognised, facts: list[dict]) -> None:
             i, value = cols.index(col), float(said[0]["value"])
             agreeing = [c for c in kept if values.parse(c[i])[0] == value]
             if agreeing:
+                if len(agreeing) < len(kept):
+                    rec.used.add(("NARR", table, row, col))
                 kept = agreeing
                 quoted.append(f"{said[0]['evidence']!r}")
         if kept is cands:

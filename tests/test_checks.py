@@ -53,8 +53,41 @@ def test_ankang_has_exactly_the_three_printed_errors():
     assert not (report.findings.severity == "warning").any()
     q = report.quality.iloc[0]
     assert (q.checks_failed, q.blank_policy, q.ambiguous_cells) == (3, "lenient", 0)
-    assert q.checks_run == q.checks_passed + q.checks_failed + q.not_assessable
+    assert q.checks_run == q.checks_passed + q.checks_failed + q.not_assessable + q.checks_used
+    assert q.checks_used == 0  # flattened cells: nothing was cut by an identity
     assert q.blank_share == pytest.approx(144 / 198)
+
+
+def test_identities_that_chose_a_split_count_as_used_not_passed():
+    report = read_report(RAW / "pingtan-2019.txt")
+    resolved = report.findings[(report.findings.check == "READ_RESOLVED")
+                               & report.findings.message.str.contains("satisfying T3_ROWSUM")]
+    rows = set(resolved.row)
+    assert rows >= {"new_received", "carried_out", "disposition_total"}
+    assert report.used >= {("T3_ROWSUM", "requests", r, "") for r in rows}
+    q = report.quality.iloc[0]
+    assert (q.checks_run, q.checks_passed, q.checks_used) == (45, 40, 4)
+    assert q.checks_run == q.checks_passed + q.checks_failed + q.not_assessable + q.checks_used
+    unused = check(read_report(RAW / "pingtan-2019.txt"))
+    unused.used = set()  # the same cells judged without knowing how they were read: every one "passes"
+    assert check(unused).quality.iloc[0].checks_passed == q.checks_passed + q.checks_used
+
+
+def test_a_forced_table_four_run_is_not_reported_as_resolved():
+    report = read_report(RAW / "pingtan-gaj-2022.txt")  # table 四 glued as fifteen zeros: one cell per digit
+    assert not (report.findings.table == "review_litigation").any()
+    assert not report.used
+    assert report.quality.iloc[0].checks_passed == report.quality.iloc[0].checks_run == 45
+
+
+def test_a_narrative_count_that_chose_a_split_is_not_counted_as_agreement():
+    report = read_report(RAW / "pingtan-2023.txt")
+    assert ("NARR", "proactive", "normative_docs", "issued") in report.used
+    agreement = narrative_agreement(report)
+    chose = agreement[(agreement.table == "proactive") & (agreement.column == "issued")]
+    assert len(chose) == 1 and chose.agreed.all()
+    q = report.quality.iloc[0]
+    assert q.narrative_checked == len(agreement) - 1
 
 
 def test_ankang_strict_policy_makes_the_blank_column_not_assessable():
