@@ -32,10 +32,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version as _package_version
 from pathlib import Path
@@ -140,6 +142,7 @@ COLUMN_NOTES = {
 QUALITY_NOTE = "Quality summary from the checks (report.quality; see disclosure_utils.checks.check)"
 EXTRA_NOTE = "Column added by the reader or the checks (not in the corpus layout)"
 BOM = b"\xef\xbb\xbf"
+TIME_LIMIT = 120.0  # seconds a worker spends on one file before giving up on it (reports take < 2 s)
 BATCH_FILES = 64  # files a worker reads per task (fewer for small builds, so both workers get work)
 CHUNK_ROWS = 1 << 18  # rows per Parquet row group and per decoded slice when writing
 
@@ -165,12 +168,15 @@ def unit_key(agency: str) -> str:
 
 
 def build_corpus(
-    paths: str | Path | Iterable[str | Path], out: str | Path, *, jobs: int | None = None, progress: bool = True
+    paths: str | Path | Iterable[str | Path], out: str | Path, *, jobs: int | None = None, progress: bool = True,
+    time_limit: float | None = TIME_LIMIT,
 ) -> pd.DataFrame:
     """Read every report under `paths` (a folder, recursively, or an iterable of files) into `out`.
 
     Returns the `reports` table. One bad file never stops the build: it gets a row with its `error`.
-    `jobs` worker processes read the files (default: all cores; 1 reads in this process).
+    `jobs` worker processes read the files (default: all cores; 1 reads in this process). A worker gives
+    up on a file after `time_limit` seconds (POSIX systems; None: no limit): its row says so and the
+    file is read again on the next build.
     """
     out = Path(out)
     cache = out / ".cache"
@@ -186,7 +192,8 @@ def build_corpus(
         return _read_reports(out)
 
     same_version = state.get("version") == current
-    results, long, failed = _update_cache(cache, entries, same_version, jobs=jobs, progress=progress)
+    results, long, failed = _update_cache(cache, entries, same_version, jobs=jobs, progress=progress,
+                                          time_limit=time_limit)
     series = _load_json(cache / "series.json") if same_version else {}
     reports, tables = _assemble(entries, results, failed, long, series)
     _dump_json(cache / "series.json", series)
@@ -202,7 +209,8 @@ def build_corpus(
     return _read_reports(out)
 
 
-def _update_cache(cache: Path, entries: list[dict], same_version: bool, *, jobs, progress) -> tuple[dict, dict, dict]:
+def _update_cache(cache: Path, entries: list[dict], same_version: bool, *, jobs, progress,
+                  time_limit) -> tuple[dict, dict, dict]:
     """Read the files whose key is not cached; (results by key, long tables keyed, failures by key).
 
     The cache keeps exactly the keys of this build.
@@ -211,7 +219,7 @@ def _update_cache(cache: Path, entries: list[dict], same_version: bool, *, jobs,
     cached = _load_json(cache / "results.json") if same_version else {}
     results = {k: v for k, v in cached.items() if k in keys}
     todo = {e["key"]: e["path"] for e in entries if e["key"] and e["key"] not in results}
-    fresh, batches, failed = _read_all(todo, jobs=jobs, progress=progress)
+    fresh, batches, failed = _read_all(todo, jobs=jobs, progress=progress, time_limit=time_limit)
     long = {}
     for name in LONG:
         parts = [_cached(cache / f"{name}.parquet", keys)] if same_version else []
@@ -285,9 +293,10 @@ def _hash_files(files: list[tuple[str, str]], index: dict) -> tuple[list[dict], 
     return entries, new_index
 
 
-def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool) -> tuple[dict, list[dict], dict]:
+def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool,
+              time_limit: float | None) -> tuple[dict, list[dict], dict]:
     """Read each key's file in batches: (report fields by key, the batches' keyed long tables in key
-    order, reasons by key for reads that died outside the reader).
+    order, reasons by key for reads that died outside the reader or ran out of time: not cached).
 
     A worker reads a batch of files and returns one table per long table, not one per file: ten
     thousand small Arrow tables cost far more memory and pickling than a few hundred.
@@ -301,11 +310,11 @@ def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool) -> tupl
     with tqdm(total=len(todo), desc="reading", unit="file", disable=not progress) as bar:
         if jobs == 1 or len(batches) <= 1:
             for i, batch in enumerate(batches):
-                done[i] = _read_batch(batch)
+                done[i] = _read_batch(batch, None)  # in this process: no alarm signal of ours
                 bar.update(len(batch))
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
-                futures = {pool.submit(_read_batch, batch): i for i, batch in enumerate(batches)}
+                futures = {pool.submit(_read_batch, batch, time_limit): i for i, batch in enumerate(batches)}
                 for future in as_completed(futures):
                     i = futures[future]
                     try:
@@ -315,19 +324,51 @@ def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool) -> tupl
                     bar.update(len(batches[i]))
     ordered = [done[i] for i in sorted(done)]
     fresh = {k: r for batch in ordered for k, r in batch["reports"].items()}
+    for batch in ordered:
+        failed |= batch["failed"]
     return fresh, ordered, failed
 
 
-def _read_batch(batch: list[tuple[str, str]]) -> dict:
-    """Worker: a batch of (key, path) → report fields by key and one keyed table per long table."""
-    reports, parts = {}, {name: [] for name in LONG}
+def _read_batch(batch: list[tuple[str, str]], time_limit: float | None) -> dict:
+    """Worker: a batch of (key, path) → report fields by key, one keyed table per long table, and the
+    reasons of files not read in time."""
+    reports, parts, failed = {}, {name: [] for name in LONG}, {}
     for key, path in batch:
-        result = _read_one(path)
+        try:
+            with _time_limit(time_limit):
+                result = _read_one(path)
+        except _OutOfTime:
+            failed[key] = (f"reading took longer than {time_limit:g} s, the per-file time limit; "
+                           "not read (tried again on the next build)")
+            continue
         reports[key] = result["report"]
         for name in LONG:
             if result[name] is not None:
                 parts[name].append(_keyed(result[name], key))
-    return {"reports": reports, **{name: _concat(parts[name], name) for name in LONG}}
+    return {"reports": reports, "failed": failed, **{name: _concat(parts[name], name) for name in LONG}}
+
+
+class _OutOfTime(BaseException):
+    """Raised by the alarm in a worker; a BaseException, so that no reader's `except Exception` takes it."""
+
+
+@contextmanager
+def _time_limit(seconds: float | None):
+    """Raise _OutOfTime in this (worker) process after `seconds`, where POSIX interval timers exist."""
+    if not seconds or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _read_one(path: str) -> dict:

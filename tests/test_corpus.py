@@ -189,6 +189,20 @@ def test_copies_are_read_once_and_a_year_from_the_name_is_each_copys_own(tmp_pat
     assert (reports.n_cells == 198).all()
 
 
+def test_a_file_over_the_time_limit_is_listed_and_read_again_next_time(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("ankang-natural-resources-2020.txt", "huaian-gov-2024.pdf"):  # ~5 ms and ~0.5 s to read
+        shutil.copy(RAW / name, folder)
+    reports = build_corpus(folder, tmp_path / "out", jobs=2, progress=False, time_limit=0.1).set_index("file")
+    assert reports.error["huaian-gov-2024.pdf"].startswith("reading took longer than 0.1 s")
+    assert reports.error["ankang-natural-resources-2020.txt"] == ""
+    capsys.readouterr()
+    again = build_corpus(folder, tmp_path / "out", jobs=2, progress=True).set_index("file")
+    assert "1/1" in capsys.readouterr().err  # only the file that ran out of time is read again
+    assert (again.error == "").all() and again.n_cells["huaian-gov-2024.pdf"] > 0
+
+
 def test_missing_folder_is_an_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such folder"):
         build_corpus(tmp_path / "nowhere", tmp_path / "out", progress=False)
