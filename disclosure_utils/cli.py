@@ -63,9 +63,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .corpus import build_corpus, summary
+    from .corpus import TIME_LIMIT, build_corpus, summary
 
-    reports = build_corpus(args.dir, args.out, jobs=args.jobs, progress=not args.quiet)
+    reports = build_corpus(args.dir, args.out, jobs=args.jobs, progress=not args.quiet,
+                           time_limit=TIME_LIMIT if args.time_limit is None else args.time_limit or None)
     print(summary(reports))
     return 0
 
@@ -86,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("-o", "--out", required=True)
     p_build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p_build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p_build.add_argument("--time-limit", type=float, metavar="SECONDS",
+                         help="a worker gives up on a file after this long (default 120; 0: no limit)")
     p_build.set_defaults(func=_build)
     args = parser.parse_args(argv)
     return args.func(args)
