@@ -332,7 +332,10 @@ def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool,
 def _read_batch(batch: list[tuple[str, str]], time_limit: float | None) -> dict:
     """Worker: a batch of (key, path) → report fields by key, one keyed table per long table, and the
     reasons of files not read in time."""
-    reports, parts, failed = {}, {name: [] for name in LONG}, {}
+    reports, failed = {}, {}
+    rows: dict[str, list[dict]] = {name: [] for name in LONG}
+    keys: dict[str, list[str]] = {name: [] for name in LONG}
+    seqs: dict[str, list[int]] = {name: [] for name in LONG}
     for key, path in batch:
         try:
             with _time_limit(time_limit):
@@ -343,9 +346,12 @@ def _read_batch(batch: list[tuple[str, str]], time_limit: float | None) -> dict:
             continue
         reports[key] = result["report"]
         for name in LONG:
-            if result[name] is not None:
-                parts[name].append(_keyed(result[name], key))
-    return {"reports": reports, "failed": failed, **{name: _concat(parts[name], name) for name in LONG}}
+            records = result[name] or []
+            rows[name] += records
+            keys[name] += [key] * len(records)
+            seqs[name] += range(len(records))
+    tables = {name: _keyed(_compact(_typed_records(rows[name], TYPES[name])), keys[name], seqs[name]) for name in LONG}
+    return {"reports": reports, "failed": failed, **tables}
 
 
 class _OutOfTime(BaseException):
@@ -372,14 +378,14 @@ def _time_limit(seconds: float | None):
 
 
 def _read_one(path: str) -> dict:
-    """Worker: one file → JSON-clean report fields and typed Arrow tables."""
+    """Worker: one file → JSON-clean report fields and the records of its long tables (None if refused)."""
     try:
         report = read_report(path)
         meta = {k: v for k, v in report.meta.items() if k not in ("path", "sha256", "file")}
         quality = report.records("quality")
         result = {"report": _json_clean({"meta": meta, "quality": quality[0] if quality else {}, "error": ""})}
         for name in ("cells", "findings", "narrative"):
-            result[name] = _compact(_typed_records(report.records(name), TYPES[name]))
+            result[name] = report.records(name)
         return result
     except ReportError as exc:
         error = exc.reason
@@ -422,10 +428,10 @@ def _plain_schema(schema: pa.Schema) -> pa.Schema:
     return pa.schema([f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema])
 
 
-def _keyed(table: pa.Table, key: str) -> pa.Table:
-    n = table.num_rows
-    keys = pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, "int32")), pa.array([key], pa.string()))
-    return table.add_column(0, "key", keys).add_column(1, "seq", pa.array(np.arange(n, dtype="int32")))
+def _keyed(table: pa.Table, keys: list[str], seqs: list[int]) -> pa.Table:
+    """The table with each row's cache key and its place in its report's records in front."""
+    key = pa.array(keys, pa.string()).dictionary_encode()
+    return table.add_column(0, "key", key).add_column(1, "seq", pa.array(seqs, pa.int32()))
 
 
 def _concat(tables: list[pa.Table], name: str) -> pa.Table:
