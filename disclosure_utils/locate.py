@@ -10,14 +10,15 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
+from typing import NamedTuple
 
 from . import labels, values
 from .codebook import codes
 from .document import Cell, Document
 
 
-@dataclass(frozen=True)
-class RowRead:
+class RowRead(NamedTuple):
     """One printed row: its cells when boundaries are known, else the glued run of its values."""
 
     table: str
@@ -125,8 +126,13 @@ def _label_start(s: str, lo: int, kw_start: int, code: str) -> int:
     n = labels.ORDINALS.get(code)
     if n is None:
         return kw_start
-    m = re.search(rf"{n}\s*[.、]\s*[^\d]{{0,12}}$", s[lo:kw_start])
+    m = _ordinal_before(n).search(s[lo:kw_start])
     return lo + m.start() if m else kw_start
+
+
+@cache
+def _ordinal_before(n: int) -> re.Pattern:
+    return re.compile(rf"{n}\s*[.、]\s*[^\d]{{0,12}}$")
 
 
 def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> list[RowRead]:

@@ -86,18 +86,18 @@ class _Builder:
         self.findings.append(finding(check, severity, table, row, column, message=message))
 
     def cell(self, table: str, row: str, column: str, raw: str, source: str, template: str) -> None:
-        unit = None
         if column == "amount_yuan":
-            unit = self.fee_unit if template == "v2021" else ""
-        value, kind, note = values.parse(raw, amount_unit=unit)
-        if note:
-            self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
-        self.cells.append(dict(table=table, row=row, column=column, value=value, kind=kind,
-                               raw=raw.strip(), source=source))
+            value, kind, note = values.parse(raw, amount_unit=self.fee_unit if template == "v2021" else "")
+            if note:
+                self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
+        else:
+            value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
+        self.cells.append({"table": table, "row": row, "column": column, "value": value, "kind": kind,
+                           "raw": raw.strip(), "source": source})
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
-        self.cells.append(dict(table=table, row=row, column=column, value=math.nan, kind="ambiguous",
-                               raw=run, source=source))
+        self.cells.append({"table": table, "row": row, "column": column, "value": math.nan, "kind": "ambiguous",
+                           "raw": run, "source": source})
 
 
 def _agree(cands: list[tuple[str, ...]], n: int) -> list[str | None]:
