@@ -1,0 +1,98 @@
+"""Section headings (一、总体情况 … 六、其他需要报告的事项), found in the normalised text, and the
+sections they bound."""
+
+from __future__ import annotations
+
+import re
+
+from .narrative_text import _Text
+
+SECTION_CODES = ("overview", "proactive", "requests", "review_litigation", "problems", "other")
+
+_HEADINGS = {  # the names of each section's heading: alternatives, each starting with a plain character
+    "overview": ("总体情况", "总体概况", "总体概述", "概述"),
+    "proactive": ("主动公开政府信息的?情况", "政府信息主动公开的?情况"),
+    "requests": (
+        "收到和处理政府信息公开申请的?情况",
+        "政府信息依申请公开(?:工作|办理)?的?情况",
+        "依申请公开政府信息的?情况",
+    ),
+    "review_litigation": tuple(
+        f"{who}信息公开(?:工作)?被?(?:申请)?行政法?复议[、,，和与及]*(?:提起)?(?:行政)?诉讼的?情况"
+        for who in ("因政府", "政府")
+    ),
+    "problems": tuple(
+        f"{problems}(?:及|和|与)(?:改进|整改)的?(?:情况|措施)"
+        for problems in (
+            "政府信息公开(?:工作)?(?:存在的?)?(?:主要)?问题",
+            "存在的?(?:主要)?问题",
+            "主要问题",
+            "问题",
+        )
+    ),
+    "other": ("其[他它](?:需要|需)(?:报告|说明)的事项", "需要说明的其他事项(?:与附表)?"),
+}
+_ORDINAL_ONLY = {"other": ("附表", "政府信息公开情况统计表")}  # headings accepted only after an ordinal
+# 二、主动公开… (one or two numerals, not after another or an opening bracket), or 一总体情况 right after a
+# sentence when the 、 was lost (NFKC has made ． a .); the numeral comes first, so that a search skips ahead fast,
+# and the lookbehinds check it with the character before it
+_ORDINAL = r"[一二三四五六七八九十](?:(?<![(\[{一二三四五六七八九十][\s\S])[一二三四五六七八九十]?[、.]|(?<=[。)][一二三四五六七]))"
+
+
+def _alternation(names: dict[str, tuple[str, ...]], before: str = "") -> tuple[re.Pattern, list[str]]:
+    """A regex for `before` and then any of the sections' names, and the section code of each of its groups.
+
+    Each name is written as its first character and a group for the rest: an alternation whose every branch
+    starts with a literal lets a search skip ahead to those characters. No name holds a numeral, and no two
+    names of different sections overlap in any text, so one search finds what one search per section would."""
+    named = [(code, name) for code, alternatives in names.items() for name in alternatives]
+    pattern = "|".join(f"{name[0]}({name[1:]})" for _, name in named)
+    return re.compile(f"{before}(?:{pattern})"), [code for code, _ in named]
+
+
+_NAMES, _NAME_CODES = _alternation(_HEADINGS)
+_NUMBERED, _NUMBERED_CODES = _alternation(
+    {code: names + _ORDINAL_ONLY.get(code, ()) for code, names in _HEADINGS.items()}, f"(?:{_ORDINAL})"
+)
+_TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
+
+
+def _heading_candidates(t: _Text) -> list[tuple[int, int, str]]:
+    """(start, end, code) in normalised text of every plausible section heading, in text order."""
+    s = t.s
+    hits = [(*m.span(), _NUMBERED_CODES[m.lastindex - 1]) for m in _NUMBERED.finditer(s)]
+    for m in _NAMES.finditer(s):
+        alone = m.start() in t.line_starts and (m.end() in t.line_starts or m.end() == len(s))
+        if alone or _TABLE_START.match(s, m.end()):
+            hits.append((*m.span(), _NAME_CODES[m.lastindex - 1]))
+    return sorted(hit for hit in hits if not _listed(s, hit[0], hit[1]))
+
+
+def _listed(s: str, a: int, b: int) -> bool:
+    """A name inside a list of the parts (…情况、主动公开政府信息情况、…)."""
+    return (a > 0 and s[a - 1] in "、和及") or (b < len(s) and s[b] in "、")
+
+
+def _section_bounds(t: _Text) -> list[tuple[str, int, int]]:
+    """(code, heading start, heading end) in reading order, each code at most once."""
+    chosen, last = [], -1
+    candidates = _heading_candidates(t)
+    for code in SECTION_CODES:
+        hit = next(((a, b) for a, b, c in candidates if c == code and a > last), None)
+        if hit:
+            chosen.append((code, *hit))
+            last = hit[1]
+    return chosen
+
+
+def _sections(t: _Text) -> tuple[list[dict], list[tuple[str, int, int]]]:
+    bounds = _section_bounds(t)
+    records, spans = [], []
+    for k, (code, a, b) in enumerate(bounds):
+        end_n = bounds[k + 1][1] if k + 1 < len(bounds) else len(t.s)
+        start, end = t.offset(a), t.offset(end_n)
+        records.append(
+            dict(section=code, heading=t.orig(a, b), start=start, end=end, text=t.original[start:end])
+        )
+        spans.append((code, a, end_n))
+    return records, spans

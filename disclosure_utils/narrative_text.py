@@ -1,0 +1,159 @@
+"""The text the narrative is read in: `doc.text()` with whitespace removed and NFKC applied, with the way
+back to the original offsets and the spans of grid blocks, and its splitting into sentences and clauses."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import accumulate
+
+from .document import Document, Grid
+
+_KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
+# the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change)
+_MAY_CHANGE = re.compile(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]")
+
+
+@dataclass
+class _Text:
+    """`doc.text()` with whitespace removed and NFKC applied, and the way back to original offsets.
+
+    s is cut into segments: s[at[k]:at[k + 1]] stands for the original text from offset origin[k] on, one
+    character for one (each character of an NFKC expansion such as ⑩ → 10 is a segment of its own).
+    """
+
+    original: str
+    s: str
+    at: list[int]
+    origin: list[int]
+    line_starts: set[int]  # indices of s that follow a line break in the original
+    grids: list[tuple[int, int]]  # spans of s that come from grid blocks
+
+    def offset(self, i: int) -> int:
+        """Original offset of s[i] (len(original) for i == len(s))."""
+        if i == len(self.s):
+            return len(self.original)
+        k = bisect_right(self.at, i) - 1
+        return self.origin[k] + i - self.at[k]
+
+    def index(self, p: int) -> int:
+        """The first index of s whose original offset is p or more."""
+        k = bisect_left(self.origin, p)  # the segments from k on start at p or later
+        if k and p < self.origin[k - 1] + self._end(k - 1) - self.at[k - 1]:  # p inside segment k - 1
+            return self.at[k - 1] + p - self.origin[k - 1]
+        return self.at[k] if k < len(self.at) else len(self.s)
+
+    def _end(self, k: int) -> int:
+        return self.at[k + 1] if k + 1 < len(self.at) else len(self.s)
+
+    def span(self, i: int, j: int) -> tuple[int, int]:
+        """Original offsets of s[i:j]."""
+        return self.offset(i), self.offset(j - 1) + 1
+
+    def orig(self, i: int, j: int) -> str:
+        a, b = self.span(i, j)
+        return self.original[a:b]
+
+    def in_grid(self, a: int, b: int) -> bool:
+        """Some character of s[a:b] comes from a grid block."""
+        return any(x < b and a < y for x, y in self.grids)
+
+
+def _grid_spans(doc: Document) -> list[tuple[int, int]]:
+    """Offsets of grid blocks in `doc.text()` (blocks are joined by newlines)."""
+    spans, at = [], 0
+    for block in doc.blocks:
+        if isinstance(block, Grid):
+            n = len("\n".join(" ".join(c.text for c in row) for row in block.rows))
+            spans.append((at, at + n))
+        else:
+            n = len(block.text)
+        at += n + 1
+    return spans
+
+
+@cache
+def _replacement(c: str) -> str:
+    """What a non-space character becomes in the normalised text: its NFKC form without spaces."""
+    return c if c in _KEEP else "".join(n for n in unicodedata.normalize("NFKC", c) if not n.isspace())
+
+
+def _normalise(doc: Document) -> _Text:
+    text = doc.text()
+    pieces = text.split()
+    origin, end = [], 0
+    for piece in pieces:
+        end = text.find(piece, end)
+        origin.append(end)
+        end += len(piece)
+    s = "".join(pieces)
+    at = list(accumulate(map(len, pieces), initial=0))[:-1]
+    changed = {c: r for c in set(_MAY_CHANGE.findall(s)) if (r := _replacement(c)) != c}
+    if any(len(r) != 1 for r in changed.values()):
+        s, at, origin = _expand(_Text(text, s, at, origin, set(), []), changed)
+    else:
+        for c, r in changed.items():
+            s = s.replace(c, r)
+    t = _Text(text, s, at, origin, set(), [])
+    t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
+    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(doc)) if x < y]
+    return t
+
+
+def _expand(t: _Text, changed: dict[str, str]) -> tuple[str, list[int], list[int]]:
+    """s, segment starts and origins once the characters NFKC makes longer or shorter are replaced."""
+    chars, origin = [], []
+    for i, c in enumerate(t.s):
+        r = changed.get(c, c)
+        chars.append(r)
+        origin += [t.offset(i)] * len(r)
+    return "".join(chars), list(range(len(origin))), origin
+
+
+def _find_all(text: str, sub: str, start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Offsets of every occurrence of `sub` in `text[start:end]` (str.find is far faster than a regex)."""
+    i = text.find(sub, start, end)
+    while i >= 0:
+        yield i
+        i = text.find(sub, i + 1, end)
+
+
+_SENTENCE_MARKS = re.compile("[。!?“”《》]")  # separators and quotes, for `_split`
+_CLAUSE_MARKS = re.compile("[,，;:“”《》]")
+_QUOTES = {"“": 1, "《": 1, "”": -1, "》": -1}
+_THOUSANDS = re.compile(r"\d{3}(?!\d)")
+
+
+def _split(
+    s: str, a: int, b: int, seps: str, marks: re.Pattern, boundaries: Sequence[int] = ()
+) -> list[tuple[int, int]]:
+    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》 (。 ends one inside them too),
+    or before a boundary index (`boundaries` is sorted). `marks` finds the separators and the quotes."""
+    if "。" in seps and not any(s.find(c, a, b) >= 0 for c in seps if c != "。"):
+        # no separator but 。, which ends a piece anywhere: the quotes change nothing
+        ends = [i + 1 for i in _find_all(s, "。", a, b)]
+    else:
+        ends, depth = [], 0
+        for m in marks.finditer(s, a, b):
+            i = m.start()
+            ch = s[i]
+            if ch in _QUOTES:
+                depth = max(depth + _QUOTES[ch], 0)
+                continue
+            thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
+            if not thousands and (depth == 0 or ch == "。"):
+                ends.append(i + 1)
+                depth = 0
+    cuts = boundaries[bisect_left(boundaries, a) : bisect_left(boundaries, b)]
+    out, start = [], a
+    for end in sorted({*ends, *cuts}) if cuts else ends:
+        if end > start:
+            out.append((start, end))
+            start = end
+    if start < b:
+        out.append((start, b))
+    return out
