@@ -8,7 +8,7 @@ boundary; a dash or slash is one cell. Identities then choose between the candid
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
 TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／]|(?<![\d])-(?![\d])")
@@ -32,7 +32,7 @@ def tokens(run: str) -> list[str]:
 
 def candidates(
     toks: list[str],
-    kinds: list[str],
+    kinds: Sequence[str],
     *,
     prune: Callable[[tuple[str, ...]], bool] | None = None,
 ) -> list[tuple[str, ...]]:
@@ -44,7 +44,9 @@ def candidates(
     n = len(kinds)
     simple = _one_per_cell(toks, kinds)
     if simple is not None:
-        return simple if prune is None or all(prune(simple[0][:i]) for i in range(1, n + 1)) else []
+        if not simple or prune is None:
+            return simple
+        return simple if all(prune(simple[0][:i]) for i in range(1, n + 1)) else []
     out: list[tuple[str, ...]] = []
     steps = 0
     after = [sum(map(len, toks[i + 1 :])) for i in range(len(toks))]  # characters after each token
@@ -87,12 +89,12 @@ def candidates(
     return out
 
 
-def forced(toks: list[str], kinds: list[str]) -> bool:
+def forced(toks: list[str], kinds: Sequence[str]) -> bool:
     """True when the run has one token per cell, or one plain digit per cell: no identity chose its cut."""
     return _one_per_cell(toks, kinds) is not None
 
 
-def _one_per_cell(toks: list[str], kinds: list[str]) -> list[tuple[str, ...]] | None:
+def _one_per_cell(toks: list[str], kinds: Sequence[str]) -> list[tuple[str, ...]] | None:
     """The only split when there is one token per cell, or one plain digit per cell; else None."""
     n = len(kinds)
     if len(toks) == n:

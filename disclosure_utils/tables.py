@@ -61,9 +61,9 @@ def layout(table: str, template: str) -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _kinds(columns: tuple[str, ...]) -> list[str]:
+def _kinds(columns: tuple[str, ...]) -> tuple[str, ...]:
     """The split kind of each column: signed for the items change, amount for the fee, else int."""
-    return [{"items_change": "signed", "amount_yuan": "amount"}.get(c, "int") for c in columns]
+    return tuple({"items_change": "signed", "amount_yuan": "amount"}.get(c, "int") for c in columns)
 
 
 def _int(raw: str) -> int:
@@ -248,8 +248,9 @@ def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> No
             grid.update({r: [_int(x) for x in cand] for r, cand in zip(open_rows, combo, strict=True)})
             if _columns_hold(grid, disp_rows):
                 survivors.append(combo)
-    if survivors and len(survivors) < math.prod(len(o) for o in options):
-        b.used.update((check, "requests", "", c) for check in ("T3_COL", "T3_DISP") for c in labels.REQUESTS_COLUMNS)
+        if survivors:  # the column identities that rejected a combination chose the reading
+            rejecting = _rejecting(fixed, dict(zip(open_rows, options, strict=True)), disp_rows)
+            b.used.update((check, "requests", "", col) for check, col in rejecting)
     for i, code in enumerate(open_rows):
         rr, cands, good = glued[code]
         if len(good) < len(cands):
@@ -257,6 +258,25 @@ def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> No
         chosen = sorted({combo[i] for combo in survivors}) if survivors else good
         how = "satisfying T3_ROWSUM, T3_DISP and T3_COL" if survivors else ""
         _emit_split(b, rr, plan[code], template, chosen, how)
+
+
+def _rejecting(fixed: dict[str, list[int]], options: dict[str, list[tuple]], disp_rows: list[str]) -> set[tuple]:
+    """(check, column) of the column identities that reject some combination of the open rows' splits.
+
+    An identity of column c sees only the rows' values in c, so the combinations of those suffice.
+    """
+    out = set()
+    for c, col in enumerate(labels.REQUESTS_COLUMNS):
+        printed = {r: v[c] for r, v in fixed.items()}
+        per_row = {r: sorted({_int(cand[c]) for cand in opts}) for r, opts in options.items()}
+        for values_c in itertools.product(*per_row.values()):
+            get = (printed | dict(zip(per_row, values_c, strict=True))).get
+            total = get("disposition_total", 0)
+            if sum(get(r, 0) for r in disp_rows) != total:
+                out.add(("T3_DISP", col))
+            if get("new_received", 0) + get("carried_in", 0) != total + get("carried_out", 0):
+                out.add(("T3_COL", col))
+    return out
 
 
 def _columns_hold(grid: dict[str, list[int]], disp_rows: list[str]) -> bool:
@@ -282,13 +302,17 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
         group = prefix[-5:]
         return sum(map(_int, group[:4])) == _int(group[4])
 
+    kinds = ["int"] * 15
     try:
-        good = split.candidates(toks, ["int"] * 15, prune=prune)
-        cands = good if good else split.candidates(toks, ["int"] * 15)
+        good = split.candidates(toks, kinds, prune=prune)
     except split.TooManySplits:
-        good, cands = [], []
-    chose = bool(good) and not split.forced(toks, ["int"] * 15)  # the group totals chose the cut
-    chosen, how = good or cands, "satisfying T4_SUM" if chose else ""
+        good = []
+    try:  # every split, to know whether the group totals chose one
+        cands = good if split.forced(toks, kinds) else split.candidates(toks, kinds)
+    except split.TooManySplits:
+        cands = None
+    chose = bool(good) and (cands is None or len(good) < len(cands))
+    chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
     if chose:
         b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
     for g, group in enumerate(labels.REVIEW_GROUPS):

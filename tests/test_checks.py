@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +72,14 @@ def test_identities_that_chose_a_split_count_as_used_not_passed():
     unused = check(read_report(RAW / "pingtan-2019.txt"))
     unused.used = set()  # the same cells judged without knowing how they were read: every one "passes"
     assert check(unused).quality.iloc[0].checks_passed == q.checks_passed + q.checks_used
+
+
+def test_column_identities_count_as_used_only_where_they_rejected_a_split():
+    report = read_report(RAW / "pingtan-2021.txt")  # table 三 glued: rows chosen jointly by T3_DISP and T3_COL
+    used = Counter(check for check, *_ in report.used)
+    assert used == {"T3_ROWSUM": 5, "T3_DISP": 4, "T4_SUM": 3}  # T3_COL rejected no combination here
+    q = report.quality.iloc[0]
+    assert (q.checks_run, q.checks_passed, q.checks_used) == (45, 33, 12)
 
 
 def test_a_forced_table_four_run_is_not_reported_as_resolved():

@@ -82,6 +82,24 @@ def test_glued_review_table_split_by_group_totals(glued):
     assert list(rl.value) == [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]
 
 
+def test_review_run_with_a_leading_zero_is_unsplittable_not_a_crash():
+    rec = recognise(_doc(GLUED_V2019.replace("10203120001200000", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 07")))
+    rl = rec.cells[rec.cells.table == "review_litigation"]
+    assert len(rl) == 15 and set(rl.kind) == {"ambiguous"}
+    assert set(rec.findings[rec.findings.table == "review_litigation"].check) == {"READ_UNSPLITTABLE"}
+
+
+def test_review_run_with_one_split_is_read_without_crediting_the_group_totals():
+    # "00" cannot be a cell, so the fourteen printed tokens allow exactly one cut: T4_SUM chose nothing
+    rec = recognise(_doc(GLUED_V2019.replace("10203120001200000", "10 00 0 10 0 0 0 0 0 0 0 0 0 0")))
+    rl = rec.cells[rec.cells.table == "review_litigation"]
+    assert list(rl.value[:5]) == [10, 0, 0, 0, 10] and set(rl.kind) == {"number"}
+    assert not (rec.findings.table == "review_litigation").any()
+    assert not {u for u in rec.used if u[0] == "T4_SUM"}
+    assert {u for u in recognise(_doc(GLUED_V2019)).used if u[0] == "T4_SUM"} == {
+        ("T4_SUM", "review_litigation", g, "") for g in ("review", "litigation_direct", "litigation_after_review")}
+
+
 def test_glued_proactive_row_without_identity_stays_ambiguous(glued):
     nd = glued.cells[(glued.cells.table == "proactive") & (glued.cells.row == "normative_docs")]
     assert set(nd.kind) == {"ambiguous"} and nd.value.isna().all()
