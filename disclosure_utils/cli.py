@@ -62,6 +62,13 @@ def _check(args: argparse.Namespace) -> int:
     return status
 
 
+def _seconds(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text}: a time limit is 0 (none) or more seconds")
+    return value
+
+
 def _build(args: argparse.Namespace) -> int:
     from .corpus import TIME_LIMIT, build_corpus, summary
 
@@ -87,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("-o", "--out", required=True)
     p_build.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: all cores)")
     p_build.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
-    p_build.add_argument("--time-limit", type=float, metavar="SECONDS",
+    p_build.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
                          help="a worker gives up on a file after this long (default 120; 0: no limit)")
     p_build.set_defaults(func=_build)
     args = parser.parse_args(argv)

@@ -33,6 +33,7 @@ import hashlib
 import json
 import os
 import signal
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -64,7 +65,7 @@ TEMPLATES = ("v2019", "v2021", "mixed", "pre2019", "unknown")
 LONG = ("cells", "findings", "narrative")
 BRACKETS = "()（）[]［］【】〔〕{}｛｝<>＜＞〈〉《》「」『』"
 
-# Fixed column types of the long tables (report_id is added in front); extra columns keep their own.
+# Column types of the long tables (report_id is added in front); other fields of the records are not kept.
 CELL_TYPES = {"table": pa.string(), "row": pa.string(), "column": pa.string(), "value": pa.float64(),
               "kind": pa.string(), "raw": pa.string(), "source": pa.string()}
 FINDING_TYPES = {"check": pa.string(), "severity": pa.string(), "table": pa.string(), "row": pa.string(),
@@ -77,7 +78,7 @@ TYPES = {"cells": CELL_TYPES, "findings": FINDING_TYPES, "narrative": NARRATIVE_
 
 BOM = b"\xef\xbb\xbf"
 TIME_LIMIT = 120.0  # seconds a worker spends on one file before giving up on it (reports take < 2 s)
-BATCH_FILES = 64  # files a worker reads per task (fewer for small builds, so both workers get work)
+BATCH_FILES = 64  # files a worker reads per task (fewer for small builds, so every worker gets work)
 CHUNK_ROWS = 1 << 18  # rows per Parquet row group and per decoded slice when writing
 
 
@@ -112,6 +113,8 @@ def build_corpus(
     up on a file after `time_limit` seconds (POSIX systems; None: no limit): its row says so and the
     file is read again on the next build.
     """
+    if time_limit is not None and time_limit <= 0:
+        raise ValueError(f"time_limit must be a positive number of seconds or None, not {time_limit!r}")
     out = Path(out)
     cache = out / ".cache"
     state = _load_json(cache / "state.json")
@@ -230,22 +233,25 @@ def _hash_files(files: list[tuple[str, str]], index: dict) -> tuple[list[dict], 
 
 def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool,
               time_limit: float | None) -> tuple[dict, list[dict], dict]:
-    """Read each key's file in batches: (report fields by key, the batches' keyed long tables in key
-    order, reasons by key for reads that died outside the reader or ran out of time: not cached).
+    """Read each key's file in batches: (report fields by key, the batches' keyed long tables, reasons by
+    key for files that killed their worker or ran out of time: not cached, so read again next time).
 
     A worker reads a batch of files and returns one table per long table, not one per file: ten
-    thousand small Arrow tables cost far more memory and pickling than a few hundred.
+    thousand small Arrow tables cost far more memory and pickling than a few hundred. The files of a
+    batch whose worker died are read again one at a time, each in a fresh worker, so that only a file
+    that kills its worker fails.
     """
     jobs = jobs or os.cpu_count() or 1
     keys = sorted(todo)
     size = max(1, min(BATCH_FILES, len(keys) // (8 * jobs)))
     batches = [[(k, todo[k]) for k in keys[i : i + size]] for i in range(0, len(keys), size)]
-    done: dict[int, dict] = {}
-    failed = {}
+    done: dict[tuple[int, int], dict] = {}
+    failed: dict[str, str] = {}
+    died: list[int] = []
     with tqdm(total=len(todo), desc="reading", unit="file", disable=not progress) as bar:
         if jobs == 1 or len(batches) <= 1:
             for i, batch in enumerate(batches):
-                done[i] = _read_batch(batch, None)  # in this process: no alarm signal of ours
+                done[(i, 0)] = _read_batch(batch, time_limit)
                 bar.update(len(batch))
         else:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -253,10 +259,18 @@ def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool,
                 for future in as_completed(futures):
                     i = futures[future]
                     try:
-                        done[i] = future.result()
-                    except Exception as exc:  # the worker died: the rows say so and nothing is cached
-                        failed |= dict.fromkeys((k for k, _ in batches[i]), f"internal error: {type(exc).__name__}: {exc}")
-                    bar.update(len(batches[i]))
+                        done[(i, 0)] = future.result()
+                        bar.update(len(batches[i]))
+                    except Exception:  # the worker died (and with it the pool): read these files again
+                        died.append(i)
+        for i in sorted(died):
+            for j, item in enumerate(batches[i], 1):
+                try:
+                    with ProcessPoolExecutor(max_workers=1) as alone:
+                        done[(i, j)] = alone.submit(_read_batch, [item], time_limit).result()
+                except Exception as exc:
+                    failed[item[0]] = f"internal error: the worker process died reading this file ({exc})"
+                bar.update()
     ordered = [done[i] for i in sorted(done)]
     fresh = {k: r for batch in ordered for k, r in batch["reports"].items()}
     for batch in ordered:
@@ -266,37 +280,59 @@ def _read_all(todo: dict[str, str], *, jobs: int | None, progress: bool,
 
 def _read_batch(batch: list[tuple[str, str]], time_limit: float | None) -> dict:
     """Worker: a batch of (key, path) → report fields by key, one keyed table per long table, and the
-    reasons of files not read in time."""
-    reports, failed = {}, {}
-    rows: dict[str, list[dict]] = {name: [] for name in LONG}
-    keys: dict[str, list[str]] = {name: [] for name in LONG}
-    seqs: dict[str, list[int]] = {name: [] for name in LONG}
+    reasons of files to read again next time (out of time)."""
+    reports, failed, read = {}, {}, []
     for key, path in batch:
         try:
             with _time_limit(time_limit):
                 result = _read_one(path)
         except _OutOfTime:
-            failed[key] = (f"reading took longer than {time_limit:g} s, the per-file time limit; "
-                           "not read (tried again on the next build)")
+            result = {"report": {"error": f"reading took longer than {time_limit:g} s, the per-file time limit; "
+                                          "not read (tried again on the next build)"}, "again": True}
+        if result.get("again"):
+            failed[key] = result["report"]["error"]
             continue
         reports[key] = result["report"]
-        for name in LONG:
-            records = result[name] or []
-            rows[name] += records
-            keys[name] += [key] * len(records)
-            seqs[name] += range(len(records))
-    tables = {name: _keyed(_compact(_typed_records(rows[name], TYPES[name])), keys[name], seqs[name]) for name in LONG}
+        read.append((key, result))
+    try:
+        tables = _tables(read)
+    except (pa.ArrowException, TypeError, ValueError):  # a record Arrow cannot type: find its file
+        kept = []
+        for key, result in read:
+            try:
+                _tables([(key, result)])
+                kept.append((key, result))
+            except (pa.ArrowException, TypeError, ValueError) as exc:
+                reports[key] = {"meta": reports[key]["meta"], "quality": {},
+                                "error": f"internal error: {type(exc).__name__}: {exc}"}
+        tables = _tables(kept)
     return {"reports": reports, "failed": failed, **tables}
 
 
+def _tables(read: list[tuple[str, dict]]) -> dict[str, pa.Table]:
+    """The keyed long tables of the files read (key, `_read_one` result)."""
+    tables = {}
+    for name in LONG:
+        rows, keys, seqs = [], [], []
+        for key, result in read:
+            records = result[name] or []
+            rows += records
+            keys += [key] * len(records)
+            seqs += range(len(records))
+        tables[name] = _keyed(_compact(_typed_records(rows, TYPES[name])), keys, seqs)
+    return tables
+
+
 class _OutOfTime(BaseException):
-    """Raised by the alarm in a worker; a BaseException, so that no reader's `except Exception` takes it."""
+    """Raised by the alarm; a BaseException, so that no reader's `except Exception` takes it."""
 
 
 @contextmanager
 def _time_limit(seconds: float | None):
-    """Raise _OutOfTime in this (worker) process after `seconds`, where POSIX interval timers exist."""
-    if not seconds or not hasattr(signal, "setitimer"):
+    """Raise _OutOfTime after `seconds`: on POSIX systems, in the main thread, when no other interval
+    timer is running (one of the caller's is left alone, and then there is no limit)."""
+    if (not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread()
+            or signal.getitimer(signal.ITIMER_REAL)[0]):
         yield
         return
 
@@ -309,7 +345,7 @@ def _time_limit(seconds: float | None):
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
 
 
 def _read_one(path: str) -> dict:
@@ -323,6 +359,8 @@ def _read_one(path: str) -> dict:
             result[name] = report.records(name)
         return result
     except ReportError as exc:
+        if exc.kind == "time":  # the reader's own clock ran out: that depends on the machine, so not cached
+            return {"report": {"error": exc.reason}, "again": True}
         error = exc.reason
     except Exception as exc:  # a bug in the reader must not stop the build; the row makes it visible
         error = f"internal error: {type(exc).__name__}: {exc}"
@@ -406,7 +444,7 @@ def _assemble(entries: list[dict], results: dict, failed: dict, long: dict, seri
     for order, e in enumerate(entries):
         result = results.get(e["key"], {}) if e["key"] not in failed else {}
         meta = result.get("meta", {})
-        if meta.get("year_source", "title") not in ("title", "text"):  # a read whose text gives no year
+        if "year_source" in meta and meta["year_source"] not in ("title", "text"):  # read, no year in the text
             year = year_from_name(e["file"])
             meta = {**meta, "year": year, "year_source": "file name" if year is not None else ""}
         base = e["sha256"][:16] or hashlib.sha256(f"path:{e['file']}".encode()).hexdigest()[:16]

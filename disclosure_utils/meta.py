@@ -11,7 +11,7 @@ from .document import Document, Paragraph
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _TAIL = re.compile(r"(?:关于)?(?:报送)?(?:本级)?$")
 _REPORT = re.compile(r"(?:度)?(?:的)?(?:政府|政务)?信息公开.*$")
-_NAME_YEAR = re.compile(r"((?:19|20)\d{2})")
+_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")  # not inside a longer number (P020210315….pdf)
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _DATE_ZH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
@@ -31,7 +31,8 @@ def title_of(doc: Document) -> str:
 
 
 def year_from_name(name: str) -> int | None:
-    """The first 19xx/20xx in a file name's stem: the report year when neither title nor first lines give one."""
+    """The first 19xx/20xx standing alone in a file name's stem: the report year when neither title nor first
+    lines give one."""
     m = _NAME_YEAR.search(Path(name).stem)
     return int(m[1]) if m else None
 

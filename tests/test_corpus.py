@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import filecmp
+import multiprocessing
+import os
 import random
 import shutil
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from disclosure_utils import corpus
 from disclosure_utils.corpus import SUFFIXES, TABLE_NAMES, build_corpus, load_corpus, summary, unit_key
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -198,9 +201,53 @@ def test_a_file_over_the_time_limit_is_listed_and_read_again_next_time(tmp_path,
     assert reports.error["huaian-gov-2024.pdf"].startswith("reading took longer than 0.1 s")
     assert reports.error["ankang-natural-resources-2020.txt"] == ""
     capsys.readouterr()
-    again = build_corpus(folder, tmp_path / "out", jobs=2, progress=True).set_index("file")
-    assert "1/1" in capsys.readouterr().err  # only the file that ran out of time is read again
-    assert (again.error == "").all() and again.n_cells["huaian-gov-2024.pdf"] > 0
+    again = build_corpus(folder, tmp_path / "out", jobs=1, progress=True, time_limit=0.1).set_index("file")
+    assert "1/1" in capsys.readouterr().err  # only the file that ran out of time is read again, in this process,
+    assert again.error["huaian-gov-2024.pdf"].startswith("reading took longer")  # and still within the limit
+    last = build_corpus(folder, tmp_path / "out", jobs=1, progress=False).set_index("file")
+    assert (last.error == "").all() and last.n_cells["huaian-gov-2024.pdf"] > 0
+    with pytest.raises(ValueError, match="time_limit"):
+        build_corpus(folder, tmp_path / "out", time_limit=-1)
+
+
+def test_a_record_arrow_cannot_store_fails_its_file_only(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("ankang-natural-resources-2020.txt", "pingtan-2019.txt"):
+        shutil.copy(RAW / name, folder)
+    read_one = corpus._read_one
+
+    def bad_value(path):  # a reader bug: a narrative value that is text, not a number
+        result = read_one(path)
+        if "ankang" in path:
+            result["narrative"][0]["value"] = "1,235"
+        return result
+
+    monkeypatch.setattr(corpus, "_read_one", bad_value)
+    reports = build_corpus(folder, tmp_path / "out", jobs=1, progress=False).set_index("file")
+    assert reports.error["ankang-natural-resources-2020.txt"].startswith("internal error: Arrow")
+    assert reports.error["pingtan-2019.txt"] == "" and reports.n_cells["pingtan-2019.txt"] > 0
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patched reader reaches workers by fork")
+def test_a_file_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = sorted(p.name for p in RAW.iterdir() if p.suffix == ".txt")[:40]
+    for name in names:
+        shutil.copy(RAW / name, folder)
+    read_one = corpus._read_one
+
+    def crash(path):
+        if path.endswith(names[7]):
+            os._exit(1)  # what a segfault in a parser does to the worker
+        return read_one(path)
+
+    monkeypatch.setattr(corpus, "_read_one", crash)
+    reports = build_corpus(folder, tmp_path / "out", jobs=2, progress=False).set_index("file")
+    assert reports.error[names[7]].startswith("internal error: the worker process died reading this file")
+    others = reports.drop(index=names[7])
+    assert not others.error.str.startswith("internal error").any() and (others.n_cells > 0).sum() >= 30
 
 
 def test_missing_folder_is_an_error(tmp_path):

@@ -122,7 +122,7 @@ def _parse_pages(data: bytes, path: str, ruled: bool) -> list[_Raw]:
         for number, page in enumerate(pdf.pages, 1):
             if time.monotonic() - started > MAX_SECONDS:
                 raise ReportError(
-                    path, f"reading the PDF took over {MAX_SECONDS:g} s (stopped at page {number})"
+                    path, f"reading the PDF took over {MAX_SECONDS:g} s (stopped at page {number})", kind="time"
                 )
             _check_page(page, number, path)
             chars = [{k: c[k] for k in _KEYS} for c in page.chars if c["text"].strip()]
