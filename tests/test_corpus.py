@@ -192,6 +192,17 @@ def test_copies_are_read_once_and_a_year_from_the_name_is_each_copys_own(tmp_pat
     assert (reports.n_cells == 198).all()
 
 
+def test_the_same_bytes_under_another_suffix_are_read_again(tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("seed.txt", "seed-copy.txt", "seed.htm"):  # .htm: the HTML reader takes text without tags
+        shutil.copy(RAW / "ankang-natural-resources-2020.txt", folder / name)
+    capsys.readouterr()
+    reports = build_corpus(folder, tmp_path / "out", jobs=1, progress=True).set_index("file")
+    assert "2/2" in capsys.readouterr().err
+    assert reports.format.to_dict() == {"seed-copy.txt": "text", "seed.htm": "html", "seed.txt": "text"}
+
+
 def test_a_file_over_the_time_limit_is_listed_and_read_again_next_time(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
