@@ -156,6 +156,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     return rows
 
 
+_AFTER_TABLES = re.compile("|".join(labels.fuzzy(w) for w in labels.SECTION_AFTER_TABLES))
 _HEADER_END = re.compile(r"总\s*计|合\s*计|审\s*结|起\s*诉")
 _VALUES = re.compile(r"[\d\-—–/／][\d\s\-—–/／]*")
 
@@ -166,8 +167,8 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
     Numbers in a sentence between heading and table ("2021年我局未有…") are passed over.
     """
     s = text.s
-    end = re.search("|".join(labels.fuzzy(w) for w in labels.SECTION_AFTER_TABLES), s[lo:])
-    hi = lo + end.start() if end else len(s)
+    end = _AFTER_TABLES.search(s, lo)
+    hi = end.start() if end else len(s)
     headers = list(_HEADER_END.finditer(s, lo, hi))
     start = headers[-1].end() if headers else lo
     for m in _VALUES.finditer(s, start, hi):
