@@ -137,6 +137,14 @@ def test_values(raw, unit, value, kind):
     assert (math.isnan(got) and math.isnan(value)) or math.isclose(got, value)
 
 
+def test_fold_is_one_pass():
+    from disclosure_utils.labels import fold
+
+    # full-width ［ becomes [ and stays so; a printed [ becomes ( — the commonest marks go first, yet one pass
+    assert fold("［１］（二）　，：；〔三〕【四】[五]") == "[1](二) ,:;(三)(四)(五)"
+    assert fold("ASCII only") == "ASCII only"
+
+
 def test_html_and_text_copies_read_to_the_same_cells():
     text = du.read_report(reports_dir() / "pingtan-hzs-2023.txt").cells.set_index(["table", "row", "column"])
     html = du.read_report(reports_dir() / "pingtan-hzs-2023-web.html").cells.set_index(["table", "row", "column"])
