@@ -9,6 +9,7 @@ import pytest
 import disclosure_utils as du
 from disclosure_utils import values
 from disclosure_utils.document import Document, Paragraph
+from disclosure_utils.labels import fold
 from disclosure_utils.tables import recognise
 
 from .conftest import expected, reports_dir
@@ -138,8 +139,6 @@ def test_values(raw, unit, value, kind):
 
 
 def test_fold_is_one_pass():
-    from disclosure_utils.labels import fold
-
     # full-width ［ becomes [ and stays so; a printed [ becomes ( — the commonest marks go first, yet one pass
     assert fold("［１］（二）　，：；〔三〕【四】[五]") == "[1](二) ,:;(三)(四)(五)"
     assert fold("ASCII only") == "ASCII only"
