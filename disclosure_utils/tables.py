@@ -270,24 +270,24 @@ def _rejecting(fixed: dict[str, list[int]], options: dict[str, list[tuple]], dis
         printed = {r: v[c] for r, v in fixed.items()}
         per_row = {r: sorted({_int(cand[c]) for cand in opts}) for r, opts in options.items()}
         for values_c in itertools.product(*per_row.values()):
-            get = (printed | dict(zip(per_row, values_c, strict=True))).get
-            total = get("disposition_total", 0)
-            if sum(get(r, 0) for r in disp_rows) != total:
-                out.add(("T3_DISP", col))
-            if get("new_received", 0) + get("carried_in", 0) != total + get("carried_out", 0):
-                out.add(("T3_COL", col))
+            out.update((check, col) for check in _broken(printed | dict(zip(per_row, values_c, strict=True)),
+                                                         disp_rows))
     return out
 
 
 def _columns_hold(grid: dict[str, list[int]], disp_rows: list[str]) -> bool:
-    zero = [0] * 7
-    get = lambda r: grid.get(r, zero)  # noqa: E731
-    for c in range(7):
-        if sum(get(r)[c] for r in disp_rows) != get("disposition_total")[c]:
-            return False
-        if get("new_received")[c] + get("carried_in")[c] != get("disposition_total")[c] + get("carried_out")[c]:
-            return False
-    return True
+    return not any(_broken({r: v[c] for r, v in grid.items()}, disp_rows) for c in range(7))
+
+
+def _broken(column: dict[str, int], disp_rows: list[str]) -> list[str]:
+    """The column identities one column's values break (rows not printed count 0): T3_DISP, T3_COL."""
+    get = column.get
+    total = get("disposition_total", 0)
+    holds = {
+        "T3_DISP": sum(get(r, 0) for r in disp_rows) == total,
+        "T3_COL": get("new_received", 0) + get("carried_in", 0) == total + get("carried_out", 0),
+    }
+    return [check for check, held in holds.items() if not held]
 
 
 def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
