@@ -307,8 +307,8 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
         good = split.candidates(toks, kinds, prune=prune)
     except split.TooManySplits:
         good = []
-    try:  # every split, to know whether the group totals chose one
-        cands = good if split.forced(toks, kinds) else split.candidates(toks, kinds)
+    try:  # every split: the reading when no split adds up, and to know whether the group totals chose one
+        cands = split.candidates(toks, kinds)
     except split.TooManySplits:
         cands = None
     chose = bool(good) and (cands is None or len(good) < len(cands))

@@ -90,6 +90,14 @@ def test_review_run_with_a_leading_zero_is_unsplittable_not_a_crash():
     assert set(rec.findings[rec.findings.table == "review_litigation"].check) == {"READ_UNSPLITTABLE"}
 
 
+def test_review_run_of_single_digits_that_does_not_add_up_is_read_as_printed():
+    rec = recognise(_doc(GLUED_V2019.replace("10203120001200000", "120000000000000")))
+    rl = rec.cells[rec.cells.table == "review_litigation"]
+    assert list(rl.value) == [1, 2, 0, 0, 0] + [0] * 10  # the totals are the report's error, for the checks
+    assert not (rec.findings.table == "review_litigation").any()
+    assert not {u for u in rec.used if u[0] == "T4_SUM"}
+
+
 def test_review_run_with_one_split_is_read_without_crediting_the_group_totals():
     # "00" cannot be a cell, so the fourteen printed tokens allow exactly one cut: T4_SUM chose nothing
     rec = recognise(_doc(GLUED_V2019.replace("10203120001200000", "10 00 0 10 0 0 0 0 0 0 0 0 0 0")))
