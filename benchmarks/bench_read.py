@@ -1,5 +1,7 @@
 """Time `read_report` on every shared report, and `pandas.read_html` on the HTML reports.
 
+`read_report` is timed in passes over all files as a corpus build reads them (see bench_stages.py).
+
 Run: `make bench` (or `.venv/bin/python benchmarks/bench_read.py [--repeat N]`). Prints figures only;
 no test depends on timings.
 """
@@ -12,7 +14,7 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from bench_stages import best_time  # run as a script: benchmarks/ is on sys.path
+from bench_stages import _cpu, best_time, corpus_passes  # run as a script: benchmarks/ is on sys.path
 
 import disclosure_utils as du
 
@@ -30,9 +32,9 @@ def main() -> None:
     parser.add_argument("--dir", default=str(ROOT / "data" / "raw"))
     args = parser.parse_args()
     files = sorted(p for p in Path(args.dir).iterdir() if p.suffix in (".txt", ".html", ".pdf", ".docx"))
-    rows = [{"file": p.name, "format": p.suffix[1:], "seconds": best_time(lambda p=p: _read(p), args.repeat)}
-            for p in files]
-    df = pd.DataFrame(rows)
+    df = corpus_passes(files, lambda p: [("seconds", _cpu(lambda: _read(p)))], args.repeat)
+    df = df.rename_axis("file").reset_index()
+    df["format"] = df.file.str.rsplit(".", n=1).str[1]
     text = df[df.format == "txt"]
     print(f"text reports: {len(text)} in {text.seconds.sum():.3f} s → {len(text) / text.seconds.sum():.0f} reports/s "
           f"(median {text.seconds.median() * 1000:.1f} ms)")

@@ -89,17 +89,14 @@ def candidates(
     return out
 
 
-def forced(toks: list[str], kinds: Sequence[str]) -> bool:
-    """True when the run has one token per cell, or one plain digit per cell: no identity chose its cut."""
-    return _one_per_cell(toks, kinds) is not None
-
-
 def _one_per_cell(toks: list[str], kinds: Sequence[str]) -> list[tuple[str, ...]] | None:
     """The only split when there is one token per cell, or one plain digit per cell; else None."""
     n = len(kinds)
     if len(toks) == n:
         parts = tuple(toks)
     elif len(joined := "".join(toks)) == n and joined.isdigit():
+        if joined.isascii():
+            return [tuple(joined)]  # one ASCII digit per cell: every kind reads it
         parts = tuple(joined)
     else:
         return None

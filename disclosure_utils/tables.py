@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -136,16 +136,17 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
                   f"{'|'.join(cands[0])}, the only split {how}")
 
 
-def _row_split(rr: locate.RowRead, toks: list[str], cols: tuple[str, ...]) -> tuple[list, list, str]:
-    """(all candidates, candidates passing the row's own identity, identity name) for a glued row."""
-    cands = split.candidates(toks, _kinds(cols))
-    if rr.table == "requests":
-        good = [c for c in cands if sum(map(_int, c[:6])) == _int(c[6])]
-        return cands, good, "T3_ROWSUM"
-    if rr.table == "review_litigation":
-        good = [c for c in cands if sum(map(_int, c[:4])) == _int(c[4])]
-        return cands, good, "T4_SUM"
-    return cands, [], ""
+@lru_cache(maxsize=4096)
+def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tuple[tuple, tuple, str]:
+    """(all candidates, candidates passing the row's own identity, identity name) for a glued row.
+
+    Cached: most rows of a report, and of a corpus, print the same few runs ("0000000")."""
+    cands = tuple(split.candidates(list(toks), _kinds(cols)))
+    if table == "requests":
+        return cands, tuple(c for c in cands if sum(map(_int, c[:6])) == _int(c[6])), "T3_ROWSUM"
+    if table == "review_litigation":
+        return cands, tuple(c for c in cands if sum(map(_int, c[:4])) == _int(c[4])), "T4_SUM"
+    return cands, (), ""
 
 
 def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | None, str | None]:
@@ -203,7 +204,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                 b.cell(table, code, col, "", rr.source, template)
             continue
         try:
-            cands, good, ident = _row_split(rr, toks, cols)
+            cands, good, ident = _row_split(table, tuple(toks), cols)
         except split.TooManySplits:
             _emit_split(b, rr, cols, template, [], "")
             continue
@@ -294,23 +295,7 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     """Table 四 printed as one glued run of 15 values: cut it by the three group totals."""
     (rr,) = rows
     cols = labels.REVIEW_COLUMNS
-    toks = split.tokens(rr.run or "")
-
-    def prune(prefix: tuple[str, ...]) -> bool:
-        if len(prefix) % 5:
-            return True
-        group = prefix[-5:]
-        return sum(map(_int, group[:4])) == _int(group[4])
-
-    kinds = ["int"] * 15
-    try:
-        good = split.candidates(toks, kinds, prune=prune)
-    except split.TooManySplits:
-        good = []
-    try:  # every split: the reading when no split adds up, and to know whether the group totals chose one
-        cands = split.candidates(toks, kinds)
-    except split.TooManySplits:
-        cands = None
+    good, cands = _review_splits(tuple(split.tokens(rr.run or "")))
     chose = bool(good) and (cands is None or len(good) < len(cands))
     chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
     if chose:
@@ -319,6 +304,29 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
         _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "")
+
+
+def _group_adds_up(prefix: tuple[str, ...]) -> bool:
+    """A partial table-四 split whose last complete group of five has total = the four outcomes."""
+    if len(prefix) % 5:
+        return True
+    group = prefix[-5:]
+    return sum(map(_int, group[:4])) == _int(group[4])
+
+
+@lru_cache(maxsize=1024)
+def _review_splits(toks: tuple[str, ...]) -> tuple[tuple, tuple | None]:
+    """(splits of table 四's run whose group totals add up, every split or None when too many to list)."""
+    kinds = ["int"] * 15
+    try:
+        good = tuple(split.candidates(list(toks), kinds, prune=_group_adds_up))
+    except split.TooManySplits:
+        good = ()
+    try:  # every split: the reading when no split adds up, and to know whether the group totals chose one
+        cands = tuple(split.candidates(list(toks), kinds))
+    except split.TooManySplits:
+        cands = None
+    return good, cands
 
 
 def _refuse(doc: Document) -> None:
