@@ -64,10 +64,23 @@ class Document:
 
     def text(self) -> str:
         """All text in reading order, grid cells joined by spaces and rows by newlines."""
-        parts: list[str] = []
-        for block in self.blocks:
-            if isinstance(block, Paragraph):
-                parts.append(block.text)
-            else:
-                parts.extend(" ".join(c.text for c in row) for row in block.rows)
-        return "\n".join(parts)
+        return "\n".join(map(block_text, self.blocks))
+
+    def tail(self, n: int) -> str:
+        """The last n characters of `text()`, built from the last blocks only."""
+        if n <= 0:
+            return ""
+        parts, size = [], -1
+        for block in reversed(self.blocks):
+            parts.append(block_text(block))
+            size += len(parts[-1]) + 1
+            if size >= n:
+                break
+        return "\n".join(reversed(parts))[-n:]
+
+
+def block_text(block: Block) -> str:
+    """A block's part of `Document.text()`."""
+    if isinstance(block, Paragraph):
+        return block.text
+    return "\n".join(" ".join(c.text for c in row) for row in block.rows)

@@ -67,7 +67,7 @@ def published(doc: Document) -> str | None:
         m = _DATE_ISO.search(doc.header.get(key, ""))
         if m:
             return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-    tail = unicodedata.normalize("NFKC", doc.text()[-400:])
+    tail = unicodedata.normalize("NFKC", doc.tail(400))
     dates = _DATE_ZH.findall(tail)
     if dates:
         y, mo, d = dates[-1]

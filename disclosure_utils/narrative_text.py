@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 
-from .document import Document, Grid
+from .document import Document, Grid, block_text
 
 _KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
 # the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change)
@@ -63,16 +63,13 @@ class _Text:
         return any(x < b and a < y for x, y in self.grids)
 
 
-def _grid_spans(doc: Document) -> list[tuple[int, int]]:
-    """Offsets of grid blocks in `doc.text()` (blocks are joined by newlines)."""
+def _grid_spans(doc: Document, texts: list[str]) -> list[tuple[int, int]]:
+    """Offsets of grid blocks in `doc.text()`, from each block's text (blocks are joined by newlines)."""
     spans, at = [], 0
-    for block in doc.blocks:
+    for block, text in zip(doc.blocks, texts, strict=True):
         if isinstance(block, Grid):
-            n = len("\n".join(" ".join(c.text for c in row) for row in block.rows))
-            spans.append((at, at + n))
-        else:
-            n = len(block.text)
-        at += n + 1
+            spans.append((at, at + len(text)))
+        at += len(text) + 1
     return spans
 
 
@@ -83,7 +80,8 @@ def _replacement(c: str) -> str:
 
 
 def _normalise(doc: Document) -> _Text:
-    text = doc.text()
+    texts = list(map(block_text, doc.blocks))
+    text = "\n".join(texts)
     pieces = text.split()
     origin, end = [], 0
     for piece in pieces:
@@ -100,7 +98,7 @@ def _normalise(doc: Document) -> _Text:
             s = s.replace(c, r)
     t = _Text(text, s, at, origin, set(), [])
     t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
-    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(doc)) if x < y]
+    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(doc, texts)) if x < y]
     return t
 
 
