@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from .labels import fold
 
@@ -14,11 +15,18 @@ _DIGITS = re.compile(r"[\d\s.,+\-]+")
 _MULTIPLIER = {"万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000, "元": 1}
 
 
+# The functions below are cached: a report's cells print few distinct texts ("0", "", "1" …), and each is
+# cleaned and parsed several times on its way from grid to cell.
+CACHE_SIZE = 1 << 14
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def clean(text: str) -> str:
     """Full-width forms and odd spaces folded (labels.fold), trimmed."""
     return fold(text).strip()
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def is_value_text(text: str) -> bool:
     """True when a cell's text is a value (number, blank or dash) rather than a label."""
     if text.isdigit() and text.isascii():
@@ -27,6 +35,7 @@ def is_value_text(text: str) -> bool:
     return not t or t in NA_TEXTS or bool(_NUMBER.match(t)) or bool(_DIGITS.fullmatch(t))
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str | None]:
     """Parse one cell: (value, kind, note).
 
