@@ -168,20 +168,21 @@ def _grids(root: etree._Element) -> dict[str, Grid]:
     grids: dict[str, Grid] = {}
     for table in [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]:
         t = len(grids) + 1
-        rows = tuple(
-            tuple([
-                Cell(_cell_text(td), f"table {t} row {r} cell {c}", _span(td, "colspan", 1000),
-                     _span(td, "rowspan", 65534))
-                for c, td in enumerate(tr.iterchildren("td", "th"), 1)
-            ])
-            for r, tr in enumerate(table.iter("tr"), 1)
-        )
+        rows = []
+        for r, tr in enumerate(table.iter("tr"), 1):
+            row = []
+            for c, td in enumerate(tr.iterchildren("td", "th"), 1):
+                colspan, rowspan = td.get("colspan"), td.get("rowspan")  # most cells have neither
+                row.append(Cell(_cell_text(td), f"table {t} row {r} cell {c}",
+                                1 if colspan is None else _span(colspan, 1000),
+                                1 if rowspan is None else _span(rowspan, 65534)))
+            rows.append(tuple(row))
         if not any(cell.text for row in rows for cell in row):
             continue  # a spacer table: nothing printed in it
         if any(len(cell.text) > MAX_CELL_CHARS for row in rows for cell in row):
             continue  # a layout table holding paragraphs (a whole report in one cell): read as text
         key = f"{_GRID}{t}"
-        grids[key] = Grid(rows, f"table {t}")
+        grids[key] = Grid(tuple(rows), f"table {t}")
         captions = [_xml_safe(_flat(node)) for node in table.iterchildren("caption")]
         table.clear(keep_tail=True)
         table.text = _LINE.join(["", *captions, key, ""])
@@ -189,10 +190,12 @@ def _grids(root: etree._Element) -> dict[str, Grid]:
 
 
 def _cell_text(td: etree._Element) -> str:
-    if not len(td):
-        return _clean(td.text) if td.text else ""
-    if len(td) == 1 and not len(child := td[0]) and _blank(td.text) and _blank(child.tail):
-        return _clean(child.text) if child.text else ""  # the usual <td><p>text</p></td>
+    n, text = len(td), td.text
+    if not n:
+        return _clean(text) if text else ""
+    if n == 1 and not len(child := td[0]) and _blank(text) and _blank(child.tail):
+        inner = child.text  # the usual <td><p>text</p></td>
+        return _clean(inner) if inner else ""
     parts: list[str] = []
     _cell_parts(td, parts)
     return _clean("".join(parts))
@@ -232,11 +235,8 @@ def _blank(text: str | None) -> bool:
     return text is None or text.isspace()
 
 
-def _span(td: etree._Element, name: str, limit: int) -> int:
-    """A colspan/rowspan as HTML reads it: leading digits, at least 1, at most the HTML limit."""
-    value = td.get(name)
-    if value is None:
-        return 1
+def _span(value: str, limit: int) -> int:
+    """A colspan/rowspan attribute as HTML reads it: leading digits, at least 1, at most the HTML limit."""
     if not value.isdigit():
         value = re.match(r"\s*(\d*)", value).group(1) or "1"
     return min(max(int(value), 1), limit)
