@@ -76,6 +76,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -307,8 +308,7 @@ _RULES_BY_SIDE = {
 }
 
 
-@dataclass
-class _Clause:
+class _Clause(NamedTuple):
     """s[a:b], one clause of a sentence, and the counts in it."""
 
     a: int

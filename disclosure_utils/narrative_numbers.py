@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -62,8 +62,7 @@ def _value(m: re.Match) -> tuple[float, bool] | None:
     return float(value * _MULTIPLIERS[mult]), bool(pre or mid or post)
 
 
-@dataclass
-class _Qty:
+class _Qty(NamedTuple):
     a: int  # number span in normalised text (approximation markers and multiplier included)
     b: int
     unit: str
