@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import cache
-from operator import itemgetter
+from functools import cache, reduce
+from operator import add, itemgetter
 
 import pandas as pd
 
@@ -111,7 +111,7 @@ class _Cells:
             for key, n in Counter(keys).items():
                 if n > 1:
                     self.kinds[key] = ("duplicated", math.nan)
-        self.numbers = {key: v for key, (kind, v) in self.kinds.items() if kind == "number" and not math.isnan(v)}
+        self.numbers = {key: v for key, (kind, v) in self.kinds.items() if kind == "number" and v == v}  # not NaN
         self.tables = set(map(itemgetter(0), self.kinds))
         self.table_rows = set(map(itemgetter(0, 1), self.kinds))
 
@@ -142,6 +142,9 @@ class _Cells:
 
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
         """The sum of the number cells of `keys` (in order), the cells that block it and the blanks."""
+        found = list(map(self.numbers.get, keys))
+        if None not in found:  # every cell a number, as in most identities: summed left to right, as below
+            return reduce(add, found, 0.0), [], 0
         total, blocked, blanks, numbers = 0.0, [], 0, self.numbers
         for key in keys:
             value = numbers.get(key)

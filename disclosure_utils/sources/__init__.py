@@ -36,7 +36,9 @@ def load_document(path: str | Path) -> Document:
             raise ReportError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one report",
                               kind="limit")
         with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)  # a file growing since stat() is still held to the limit
+            data = fh.read(size + 1)  # asking for the limit would allocate it
+            if len(data) > size:  # a file growing since stat() (or a device) is still held to the limit
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         raise ReportError(path, f"cannot open the file ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:
