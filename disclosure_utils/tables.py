@@ -78,6 +78,7 @@ class _Builder:
     def __init__(self):
         self.fee_unit = "万元"  # the v2021 fee column's unit as its header prints it
         self.cells: list[dict] = []
+        self.ranks: list[int] = []  # each cell's place in codebook order (`_ranks`), to sort them by
         self.findings: list[dict] = []
         self.open: dict = {}
         self.used: set[tuple[str, str, str, str]] = set()
@@ -94,10 +95,16 @@ class _Builder:
             value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
         self.cells.append({"table": table, "row": row, "column": column, "value": value, "kind": kind,
                            "raw": raw.strip(), "source": source})
+        self.ranks.append(_ranks()[table, row, column])
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
         self.cells.append({"table": table, "row": row, "column": column, "value": math.nan, "kind": "ambiguous",
                            "raw": run, "source": source})
+        self.ranks.append(_ranks()[table, row, column])
+
+    def sorted_cells(self) -> list[dict]:
+        """The cells in codebook order: table, then row, then column."""
+        return [self.cells[i] for i in sorted(range(len(self.cells)), key=self.ranks.__getitem__)]
 
 
 def _agree(cands: list[tuple[str, ...]], n: int) -> list[str | None]:
@@ -382,7 +389,7 @@ def recognise(doc: Document) -> Recognised:
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")
-    return Recognised(sorted(b.cells, key=_rank), b.findings, templates, b.open, b.used)
+    return Recognised(b.sorted_cells(), b.findings, templates, b.open, b.used)
 
 
 def narrow(rec: Recognised, facts: list[dict]) -> None:
