@@ -86,16 +86,19 @@ class _Builder:
     def finding(self, check: str, severity: str, table: str, row: str, column: str, message: str) -> None:
         self.findings.append(finding(check, severity, table, row, column, message=message))
 
-    def cell(self, table: str, row: str, column: str, raw: str, source: str, template: str) -> None:
-        if column == "amount_yuan":
-            value, kind, note = values.parse(raw, amount_unit=self.fee_unit if template == "v2021" else "")
-            if note:
-                self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
-        else:
-            value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
-        self.cells.append({"table": table, "row": row, "column": column, "value": value, "kind": kind,
-                           "raw": raw.strip(), "source": source})
-        self.ranks.append(_ranks()[table, row, column])
+    def cells_of(self, table: str, row: str, items, template: str) -> None:
+        """Write one row's cells from (column, raw, source) triples."""
+        ranks, cells, order = _ranks(), self.cells, self.ranks
+        for column, raw, source in items:
+            if column == "amount_yuan":
+                value, kind, note = values.parse(raw, amount_unit=self.fee_unit if template == "v2021" else "")
+                if note:
+                    self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
+            else:
+                value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
+            cells.append({"table": table, "row": row, "column": column, "value": value, "kind": kind,
+                          "raw": raw.strip(), "source": source})
+            order.append(ranks[table, row, column])
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
         self.cells.append({"table": table, "row": row, "column": column, "value": math.nan, "kind": "ambiguous",
@@ -125,11 +128,11 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
             b.ambiguous(table, row, col, rr.run or "", rr.source)
         return
     agreed = _agree(cands, len(cols))
+    b.cells_of(table, row, [(col, part, rr.source) for col, part in zip(cols, agreed, strict=True) if part is not None],
+               template)
     for col, part in zip(cols, agreed, strict=True):
         if part is None:
             b.ambiguous(table, row, col, rr.run or "", rr.source)
-        else:
-            b.cell(table, row, col, part, rr.source, template)
     if len(cands) > 1:
         open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
         shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
@@ -191,8 +194,8 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         if rr.cells is not None:
             parts, run = _grid_parts(rr, len(cols))
             if parts is not None:
-                for col, (raw, src) in zip(cols, parts, strict=True):
-                    b.cell(table, code, col, raw, src, template)
+                b.cells_of(table, code, [(col, raw, src) for col, (raw, src) in zip(cols, parts, strict=True)],
+                           template)
                 continue
             printed = " | ".join(values.clean(raw) for raw, _ in rr.cells)
             if run is None:
@@ -207,8 +210,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         toks = split.tokens(rr.run or "")
         if not toks:  # the label is followed by the next one: nothing printed
             b.finding("READ_NO_VALUES", "info", table, code, "", "row prints no values; its cells are blank")
-            for col in cols:
-                b.cell(table, code, col, "", rr.source, template)
+            b.cells_of(table, code, [(col, "", rr.source) for col in cols], template)
             continue
         try:
             cands, good, ident = _row_split(table, tuple(toks), cols)
@@ -425,8 +427,8 @@ def narrow(rec: Recognised, facts: list[dict]) -> None:
         b = _Builder()
         how = f"agreeing with the narrative {'; '.join(quoted)}"
         _emit_split(b, rr, cols, template, kept, how, note=f", narrowed by the narrative {'; '.join(quoted)}")
-        rec.records = sorted([c for c in rec.records if (c["table"], c["row"]) != (table, row)] + b.cells,
-                             key=_rank)
+        at = [i for i, c in enumerate(rec.records) if c["row"] == row and c["table"] == table]
+        rec.records[at[0] : at[-1] + 1] = b.sorted_cells()  # a row's cells are contiguous in codebook order
         rec.finding_records = [f for f in rec.finding_records
                                if not (f["check"] == "READ_AMBIGUOUS" and (f["table"], f["row"]) == (table, row))]
         rec.finding_records += b.findings
@@ -458,8 +460,3 @@ def _ranks() -> dict[tuple[str, str, str], int]:
     """(table, row, column) → its place in codebook order: table, then row, then column."""
     cells = [(t, r, c) for t in TABLES for r in codes(t, "row") for c in codes(t, "column")]
     return {cell: i for i, cell in enumerate(cells)}
-
-
-def _rank(record: dict) -> int:
-    """Cells in codebook order: table, then row, then column."""
-    return _ranks()[(record["table"], record["row"], record["column"])]
