@@ -78,7 +78,7 @@ class _Builder:
     def __init__(self):
         self.fee_unit = "万元"  # the v2021 fee column's unit as its header prints it
         self.cells: list[dict] = []
-        self.ranks: list[int] = []  # each cell's place in codebook order (`_ranks`), to sort them by
+        self.ranks: list[int] = []  # each cell's place in codebook order (`_row_ranks`), to sort them by
         self.findings: list[dict] = []
         self.open: dict = {}
         self.used: set[tuple[str, str, str, str]] = set()
@@ -88,7 +88,7 @@ class _Builder:
 
     def cells_of(self, table: str, row: str, items, template: str) -> None:
         """Write one row's cells from (column, raw, source) triples."""
-        ranks, cells, order = _ranks(), self.cells, self.ranks
+        ranks, cells, order = _row_ranks(table, row), self.cells, self.ranks
         for column, raw, source in items:
             if column == "amount_yuan":
                 value, kind, note = values.parse(raw, amount_unit=self.fee_unit if template == "v2021" else "")
@@ -98,12 +98,12 @@ class _Builder:
                 value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
             cells.append({"table": table, "row": row, "column": column, "value": value, "kind": kind,
                           "raw": raw.strip(), "source": source})
-            order.append(ranks[table, row, column])
+            order.append(ranks[column])
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
         self.cells.append({"table": table, "row": row, "column": column, "value": math.nan, "kind": "ambiguous",
                            "raw": run, "source": source})
-        self.ranks.append(_ranks()[table, row, column])
+        self.ranks.append(_row_ranks(table, row)[column])
 
     def sorted_cells(self) -> list[dict]:
         """The cells in codebook order: table, then row, then column."""
@@ -128,11 +128,14 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
             b.ambiguous(table, row, col, rr.run or "", rr.source)
         return
     agreed = _agree(cands, len(cols))
-    b.cells_of(table, row, [(col, part, rr.source) for col, part in zip(cols, agreed, strict=True) if part is not None],
-               template)
-    for col, part in zip(cols, agreed, strict=True):
-        if part is None:
-            b.ambiguous(table, row, col, rr.run or "", rr.source)
+    if len(cands) == 1:  # every cell known
+        b.cells_of(table, row, zip(cols, agreed, itertools.repeat(rr.source)), template)
+    else:
+        b.cells_of(table, row, [(c, p, rr.source) for c, p in zip(cols, agreed, strict=True) if p is not None],
+                   template)
+        for col, part in zip(cols, agreed, strict=True):
+            if part is None:
+                b.ambiguous(table, row, col, rr.run or "", rr.source)
     if len(cands) > 1:
         open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
         shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
@@ -456,7 +459,7 @@ def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
 
 
 @cache
-def _ranks() -> dict[tuple[str, str, str], int]:
-    """(table, row, column) → its place in codebook order: table, then row, then column."""
+def _row_ranks(table: str, row: str) -> dict[str, int]:
+    """Column → the place of the row's cell in codebook order: table, then row, then column."""
     cells = [(t, r, c) for t in TABLES for r in codes(t, "row") for c in codes(t, "column")]
-    return {cell: i for i, cell in enumerate(cells)}
+    return {c: i for i, (t, r, c) in enumerate(cells) if (t, r) == (table, row)}
