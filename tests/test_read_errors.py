@@ -56,3 +56,17 @@ def test_html_page_without_tables(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(du.ReportError, match="cannot open"):
         du.read_report(tmp_path / "absent.txt")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_control_characters_throughout_are_binary_in_any_encoding(tmp_path, encoding):
+    """Control characters every 50 characters make a text binary data, whichever encoding writes it (UTF-8 and
+    GB18030 are checked on their bytes, UTF-16 on its characters); two of them are tolerated."""
+    text = (reports_dir() / "pingtan-jsp-2022.txt").read_text(encoding="utf-8")
+    noisy, few = tmp_path / "noisy.txt", tmp_path / "few.txt"
+    noisy.write_bytes("\x01".join(text[i : i + 50] for i in range(0, len(text), 50)).encode(encoding))
+    few.write_bytes((text[:4000] + "\x01" + text[4000:4100] + "\x7f" + text[4100:]).encode(encoding))
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(noisy)
+    assert info.value.kind == "binary"
+    assert len(du.read_report(few).records("cells")) == len(du.read_report(reports_dir() / "pingtan-jsp-2022.txt").cells)
