@@ -49,43 +49,49 @@ def candidates(
         return simple if all(prune(simple[0][:i]) for i in range(1, n + 1)) else []
     out: list[tuple[str, ...]] = []
     steps = 0
-    after = [sum(map(len, toks[i + 1 :])) for i in range(len(toks))]  # characters after each token
+    count = len(toks)
+    lengths = list(map(len, toks))
+    after = [sum(lengths[i + 1 :]) for i in range(count)]  # characters after each token
     plain = [t.isascii() and t.isdigit() for t in toks]  # every kind reads these as "no leading zero"
 
-    def rec(ti: int, ci: int, acc: tuple[str, ...]) -> None:
+    def rec(ti: int, ci: int, acc: tuple[str, ...], m: int) -> None:  # m cells made, in acc
         nonlocal steps
-        if ti == len(toks):
-            if len(acc) == n:
+        if ti == count:
+            if m == n:
                 out.append(acc)
             return
-        if len(acc) == n:
+        if m == n:
             return
         tok = toks[ti]
         if tok in DASHES:
-            if prune is None or prune(acc + (tok,)):
-                rec(ti + 1, 0, acc + (tok,))
+            new = acc + (tok,)
+            if prune is None or prune(new):
+                rec(ti + 1, 0, new, m + 1)
             return
-        steps += len(tok) - ci  # one step per cut point considered
+        size = lengths[ti]
+        steps += size - ci  # one step per cut point considered
         if steps > MAX_STEPS:
             raise TooManySplits
-        left = n - len(acc) - 1  # cells still to fill after this one
-        last = min(len(tok), len(tok) + after[ti] - left)  # each of them needs a character
-        kind = None if plain[ti] else _KIND[kinds[len(acc)]]
+        left = n - m - 1  # cells still to fill after this one
+        last = min(size, size + after[ti] - left)  # each of them needs a character
+        kind = None if plain[ti] else _KIND[kinds[m]]
         if kind is None and tok[ci] == "0":
             last = min(last, ci + 1)  # "0" is a cell; "07…" is not
-        for end in range(ci + 1, last + 1):
+        rest = count - ti  # this token and those after it each need a cell of their own
+        if left >= rest:
+            ends = range(ci + 1, last + 1)
+        else:  # too few cells left for another cut in this token: only its end may close this cell
+            ends = (size,) if left == rest - 1 and last == size else ()
+        for end in ends:
             part = tok[ci:end]
             if kind is not None and not kind.fullmatch(part):
-                continue
-            done = end == len(tok)
-            if left < len(toks) - ti - done:  # the remaining tokens need a cell each
                 continue
             new = acc + (part,)
             if prune is not None and not prune(new):
                 continue
-            rec(ti + 1, 0, new) if done else rec(ti, end, new)
+            rec(ti + 1, 0, new, m + 1) if end == size else rec(ti, end, new, m + 1)
 
-    rec(0, 0, ())
+    rec(0, 0, (), 0)
     return out
 
 
