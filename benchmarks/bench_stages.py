@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from disclosure_utils import checks, labels, narrative, tables, values
+from disclosure_utils import checks, labels, locate, narrative, tables, values
 from disclosure_utils.errors import ReportError
 from disclosure_utils.report import read_document, read_report
 from disclosure_utils.sources import load_document
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 STAGES = ["load_document", "recognise", "extract", "check", "read_report"]
 # memoised functions whose keys are printed text (labels, digit runs), cleared before each pass
 CONTENT_CACHES = (labels.row_code, tables._row_split, tables._review_splits, values.clean, values.is_value_text,
-                  values.parse)
+                  values.parse, locate._label_key, locate._context)
 
 
 def best_time(fn, repeat: int) -> float:

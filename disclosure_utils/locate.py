@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from . import labels, values
@@ -47,6 +47,13 @@ _CAPTION = re.compile(labels.CAPTION)
 _PROACTIVE_WORDS = tuple(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
 
 
+@lru_cache(maxsize=1 << 14)
+def _label_key(label: str) -> str:
+    """A grid row label normalised for matching (cached: reports print the same labels again and again)."""
+    return labels.norm(label)
+
+
+@lru_cache(maxsize=1 << 14)
 def _context(ctx: str | None, key: str) -> str | None:
     """The table a grid row belongs to, from the captions and headers seen so far."""
     if _CAPTION.search(key) or any(m in key for m in _PROACTIVE_WORDS):
@@ -65,7 +72,7 @@ def from_grids(doc: Document) -> Located:
     for grid in doc.grids:
         for row in grid.rows:
             label, vals = _split_label(row)
-            key = labels.norm(label)
+            key = _label_key(label)
             nonempty = [c for c in vals if values.clean(c.text)]
             ctx = _context(ctx, key)
             if ctx is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import islice
 from pathlib import Path
 
 from .document import Document, Paragraph
@@ -20,11 +21,15 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
 
 
+def _first_paragraphs(doc: Document, n: int) -> list[Paragraph]:
+    return list(islice((b for b in doc.blocks if isinstance(b, Paragraph)), n))
+
+
 def title_of(doc: Document) -> str:
     """The report's title: crawler header, HTML title, or the first short line naming a 报告."""
     if doc.title:
         return _clean(doc.title)
-    for block in doc.paragraphs[:8]:
+    for block in _first_paragraphs(doc, 8):
         if "报告" in block.text and len(block.text) < 80:
             return _clean(block.text)
     return ""
@@ -50,13 +55,13 @@ def agency_and_year(doc: Document, title: str) -> tuple[str, int | None, str]:
         if not agency:
             agency = _REPORT.sub("", title[m.end():]).lstrip("度")
     if not agency:
-        paras: list[Paragraph] = doc.paragraphs
-        for i, p in enumerate(paras[:8]):
+        paras = _first_paragraphs(doc, 8)
+        for i, p in enumerate(paras):
             if _clean(p.text) == title and i > 0:
                 agency = _clean(paras[i - 1].text)
                 break
     if year is None:
-        m = _YEAR.search(_clean(" ".join(p.text for p in doc.paragraphs[:5])))
+        m = _YEAR.search(_clean(" ".join(p.text for p in _first_paragraphs(doc, 5))))
         year, source = (int(m[1]), "text") if m else (year_from_name(doc.path), "file name")
     return agency, year, source if year is not None else ""
 

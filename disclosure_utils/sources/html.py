@@ -168,18 +168,19 @@ def _grids(root: etree._Element) -> dict[str, Grid]:
     grids: dict[str, Grid] = {}
     for table in [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]:
         t = len(grids) + 1
-        rows = []
+        rows, texts = [], []
         for r, tr in enumerate(table.iter("tr"), 1):
             row = []
             for c, td in enumerate(tr.iterchildren("td", "th"), 1):
+                texts.append(text := _cell_text(td))
                 colspan, rowspan = td.get("colspan"), td.get("rowspan")  # most cells have neither
-                row.append(Cell(_cell_text(td), f"table {t} row {r} cell {c}",
+                row.append(Cell(text, f"table {t} row {r} cell {c}",
                                 1 if colspan is None else _span(colspan, 1000),
                                 1 if rowspan is None else _span(rowspan, 65534)))
             rows.append(tuple(row))
-        if not any(cell.text for row in rows for cell in row):
+        if not any(texts):
             continue  # a spacer table: nothing printed in it
-        if any(len(cell.text) > MAX_CELL_CHARS for row in rows for cell in row):
+        if max(map(len, texts)) > MAX_CELL_CHARS:
             continue  # a layout table holding paragraphs (a whole report in one cell): read as text
         key = f"{_GRID}{t}"
         grids[key] = Grid(tuple(rows), f"table {t}")
