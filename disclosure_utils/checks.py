@@ -338,7 +338,12 @@ def _t2(run: _Run) -> None:
 def _nonneg(run: _Run) -> None:
     """Counts are integers >= 0; items_change is a signed integer; amount_yuan a decimal >= 0."""
     counted = [c for c in run.cells.records if c["kind"] == "number" and c["table"] in (P, R, L)]
-    suspects = [c for c in counted if c["value"] < 0 or c["value"] % 1]  # negative or fractional
+    numbers = list(map(itemgetter("value"), counted))
+    try:  # most reports print no negative or fractional count: one pass in C tells
+        plain = min(numbers, default=0.0) >= 0 and all(map(float.is_integer, numbers))
+    except TypeError:  # a value that is not a float (cells built by hand): looked at one by one
+        plain = False
+    suspects = [] if plain else [c for c in counted if c["value"] < 0 or c["value"] % 1]  # negative or fractional
     for table in dict.fromkeys(map(itemgetter("table"), counted)):  # tables in the order first seen
         before = len(run.findings)
         for cell in (c for c in suspects if c["table"] == table):
