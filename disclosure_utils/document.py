@@ -62,16 +62,21 @@ class Document:
     def grids(self) -> list[Grid]:
         return [b for b in self.blocks if isinstance(b, Grid)]
 
+    @property
+    def printed(self) -> list[Block]:
+        """The blocks that print text, in reading order: all but grids without rows (a DOCX table with none)."""
+        return [b for b in self.blocks if isinstance(b, Paragraph) or b.rows]
+
     def text(self) -> str:
         """All text in reading order, grid cells joined by spaces and rows by newlines."""
-        return "\n".join(map(block_text, self.blocks))
+        return "\n".join(map(block_text, self.printed))
 
     def tail(self, n: int) -> str:
         """The last n characters of `text()`, built from the last blocks only."""
         if n <= 0:
             return ""
         parts, size = [], -1
-        for block in reversed(self.blocks):
+        for block in reversed(self.printed):
             parts.append(block_text(block))
             size += len(parts[-1]) + 1
             if size >= n:
@@ -80,7 +85,7 @@ class Document:
 
 
 def block_text(block: Block) -> str:
-    """A block's part of `Document.text()`."""
+    """A printed block's part of `Document.text()`."""
     if isinstance(block, Paragraph):
         return block.text
     return "\n".join(" ".join(c.text for c in row) for row in block.rows)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 
-from .document import Document, Grid, block_text
+from .document import Block, Document, Grid, block_text
 
 _KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
 # the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change)
@@ -63,10 +63,10 @@ class _Text:
         return any(x < b and a < y for x, y in self.grids)
 
 
-def _grid_spans(doc: Document, texts: list[str]) -> list[tuple[int, int]]:
-    """Offsets of grid blocks in `doc.text()`, from each block's text (blocks are joined by newlines)."""
+def _grid_spans(blocks: list[Block], texts: list[str]) -> list[tuple[int, int]]:
+    """Offsets of grid blocks in `doc.text()`, from the printed blocks and their texts (joined by newlines)."""
     spans, at = [], 0
-    for block, text in zip(doc.blocks, texts, strict=True):
+    for block, text in zip(blocks, texts, strict=True):
         if isinstance(block, Grid):
             spans.append((at, at + len(text)))
         at += len(text) + 1
@@ -80,7 +80,8 @@ def _replacement(c: str) -> str:
 
 
 def _normalise(doc: Document) -> _Text:
-    texts = list(map(block_text, doc.blocks))
+    blocks = doc.printed
+    texts = list(map(block_text, blocks))
     text = "\n".join(texts)
     pieces = text.split()
     origin, end = [], 0
@@ -98,7 +99,7 @@ def _normalise(doc: Document) -> _Text:
             s = s.replace(c, r)
     t = _Text(text, s, at, origin, set(), [])
     t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
-    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(doc, texts)) if x < y]
+    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(blocks, texts)) if x < y]
     return t
 
 

@@ -11,14 +11,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from disclosure_utils.document import Document, Paragraph
+from disclosure_utils.document import Document, Grid, Paragraph
 from disclosure_utils.narrative import (
     NARRATIVE_COLUMNS,
     SECTION_CODES,
     SECTION_COLUMNS,
     extract,
+    extract_records,
     parse_number,
 )
+from disclosure_utils.narrative_text import _normalise
 from disclosure_utils.sources import load_document
 
 from .conftest import expected, manifest, reports_dir
@@ -435,3 +437,15 @@ def test_glued_table_text_gives_no_facts():
     )
     sections, facts = extract(Document("glued.txt", "text", [Paragraph(text, "line 1")]))
     assert list(sections.section) == ["proactive", "requests"] and facts.empty
+
+
+def test_a_grid_without_rows_prints_nothing():
+    """A DOCX table with no rows adds no line to the document's text, and the sections, facts and grid spans
+    after it are those of the same document without it."""
+    doc = load_document(reports_dir() / "ankang-natural-resources-2020.txt")
+    blocks = list(doc.blocks)
+    first_grid = next(i for i, b in enumerate(blocks) if isinstance(b, Grid))
+    with_empty = Document(doc.path, doc.format, [*blocks[:first_grid], Grid((), "table 0"), *blocks[first_grid:]])
+    assert with_empty.text() == doc.text() and with_empty.tail(400) == doc.tail(400)
+    assert extract_records(with_empty) == extract_records(doc)
+    assert _normalise(with_empty).grids == _normalise(doc).grids
