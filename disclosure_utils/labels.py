@@ -150,7 +150,7 @@ def strip_notes(label: str) -> str:
     return _NOTE.sub("", label)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)  # few entries: a label may be long (a DOCX layout table's cell)
 def row_code(table: str, label: str) -> str | None:
     """The row code for a printed label of `table`, or None when no alias matches (cached: a corpus
     prints the same template labels again and again)."""

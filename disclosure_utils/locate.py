@@ -47,13 +47,13 @@ _CAPTION = re.compile(labels.CAPTION)
 _PROACTIVE_WORDS = tuple(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=values.CACHE_SIZE)
 def _label_key(label: str) -> str:
     """A grid row label normalised for matching (cached: reports print the same labels again and again)."""
     return labels.norm(label)
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=values.CACHE_SIZE)
 def _context(ctx: str | None, key: str) -> str | None:
     """The table a grid row belongs to, from the captions and headers seen so far."""
     if _CAPTION.search(key) or any(m in key for m in _PROACTIVE_WORDS):

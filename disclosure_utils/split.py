@@ -7,8 +7,10 @@ boundary; a dash or slash is one cell. Identities then choose between the candid
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
+from typing import Any
 
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
 TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／]|(?<![\d])-(?![\d])")
@@ -21,8 +23,46 @@ DASHES = frozenset({"—", "–", "/", "／", "-"})
 MAX_STEPS = 200_000
 
 
+CACHE_BUDGET = 20_000  # candidates the caches of splits (`cached`) hold in all: a few MB at most
+
+
 class TooManySplits(Exception):
     """The run admits more splits than can be enumerated; its cells stay ambiguous."""
+
+
+def cached(size: Callable[[Any], int]) -> Callable:
+    """Memoise a function of glued runs whose results hold `size(result)` candidates, up to CACHE_BUDGET of them
+    in all: when a result would pass it, the cache is emptied first, and a larger result is not kept. (A run's
+    splits can number tens of thousands; most runs have one, and a report prints the same runs many times.)"""
+
+    def decorate(fn: Callable) -> Callable:
+        store: dict = {}
+        held = 0
+
+        @functools.wraps(fn)
+        def memoised(*args):
+            nonlocal held
+            if args in store:
+                return store[args]
+            result = fn(*args)
+            n = max(size(result), 1)
+            if n <= CACHE_BUDGET:
+                if held + n > CACHE_BUDGET:
+                    store.clear()
+                    held = 0
+                store[args] = result
+                held += n
+            return result
+
+        def cache_clear() -> None:
+            nonlocal held
+            store.clear()
+            held = 0
+
+        memoised.cache_clear = cache_clear
+        return memoised
+
+    return decorate
 
 
 def tokens(run: str) -> list[str]:

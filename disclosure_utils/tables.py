@@ -12,7 +12,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -149,7 +149,7 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
                   f"{'|'.join(cands[0])}, the only split {how}")
 
 
-@lru_cache(maxsize=4096)
+@split.cached(lambda result: len(result[0]))
 def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tuple[tuple, tuple, str]:
     """(all candidates, candidates passing the row's own identity, identity name) for a glued row.
 
@@ -326,7 +326,7 @@ def _group_adds_up(prefix: tuple[str, ...]) -> bool:
     return sum(map(_int, group[:4])) == _int(group[4])
 
 
-@lru_cache(maxsize=1024)
+@split.cached(lambda result: len(result[0]) + len(result[1] or ()))
 def _review_splits(toks: tuple[str, ...]) -> tuple[tuple, tuple | None]:
     """(splits of table 四's run whose group totals add up, every split or None when too many to list)."""
     kinds = ["int"] * 15

@@ -16,8 +16,9 @@ _MULTIPLIER = {"万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 10
 
 
 # The functions below are cached: a report's cells print few distinct texts ("0", "", "1" …), and each is
-# cleaned and parsed several times on its way from grid to cell.
-CACHE_SIZE = 1 << 14
+# cleaned and parsed several times on its way from grid to cell. Few entries, as a cell may be long (a DOCX
+# layout table holds a whole report in one cell): memory stays under CACHE_SIZE × 4 of the longest cells.
+CACHE_SIZE = 256
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -17,7 +17,7 @@ import pytest
 from fpdf import FPDF
 
 import disclosure_utils as du
-from disclosure_utils import sources, split, tables
+from disclosure_utils import labels, sources, split, tables
 from disclosure_utils.document import Document, Paragraph
 from disclosure_utils.sources import docx as docx_reader
 from disclosure_utils.sources import html as html_reader
@@ -216,6 +216,25 @@ def test_glued_run_with_too_many_splits_is_ambiguous_not_slow():
     assert any(f["check"] == "READ_UNSPLITTABLE" and f["row"] == "new_received" for f in rec.finding_records)
     with pytest.raises(split.TooManySplits):
         split.candidates(split.tokens(run), ["int"] * 7)
+
+
+def test_cached_splits_stay_within_their_budget(monkeypatch):
+    """The splits of glued runs are memoised only up to split.CACHE_BUDGET candidates in all: a run with more
+    splits than that is not kept, and the cache is emptied before a result would pass the budget."""
+    monkeypatch.setattr(split, "CACHE_BUDGET", 38)
+    tables._row_split.cache_clear()
+    cols = labels.REQUESTS_COLUMNS
+    runs = {name: ("requests", (run,), cols) for name, run in
+            [("one", "0000000"), ("31", "21710000218"), ("126", "2171000021811"), ("7", "217100002")]}
+    kept = {name: tables._row_split(*runs[name]) for name in ("one", "31")}  # 1 + 31 candidates: within 38
+    assert [len(kept[name][0]) for name in kept] == [1, 31]
+    assert all(tables._row_split(*runs[name]) is kept[name] for name in kept)
+    assert len(tables._row_split(*runs["126"])[0]) == 126
+    assert tables._row_split(*runs["126"]) is not tables._row_split(*runs["126"])  # over the budget: not kept
+    seven = tables._row_split(*runs["7"])  # 32 + 7 > 38: the cache is emptied, then holds these 7
+    assert tables._row_split(*runs["7"]) is seven
+    assert all(tables._row_split(*runs[name]) is not kept[name] for name in kept)
+    tables._row_split.cache_clear()
 
 
 # --------------------------------------------------------------------------- no network, no entities
