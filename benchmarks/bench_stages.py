@@ -2,10 +2,13 @@
 
 Stages: read_report whole, then load_document, tables.recognise, narrative.extract_records, checks.check.
 Each repeat is one pass over the files in order, as a corpus build reads them, after clearing the
-caches keyed by report content (`CONTENT_CACHES`): a report gains from the runs and labels of the
-reports read before it, never from an earlier read of itself. A file's figure is its best pass
-(CPU time of this process, so that other work on a shared machine counts less). The calibration line
-times a fixed pure-Python loop, to compare figures taken on different machines or under different load.
+caches keyed by printed text (`CONTENT_CACHES`). read_report is each file's first read in a pass: it gains
+from the runs and labels of the reports read before it, never from an earlier read of itself. The stage
+columns are timed after it, so tables.recognise finds the file's own glued runs already split (on the
+bundled text reports it is about a quarter faster than in a first read): they show where the time goes,
+read_report what a read costs. A file's figure is its best pass (CPU time of this process, so that other
+work on a shared machine counts less). The calibration line times a fixed pure-Python loop, to compare
+figures taken on different machines or under different load.
 Run: `.venv/bin/python benchmarks/bench_stages.py [--repeat N] [--dir DIR] [--per-file]`.
 Prints figures only; no test depends on timings.
 """
