@@ -351,14 +351,14 @@ def _nonneg(run: _Run) -> None:
             where = f"{table}/{row}/{column}"
             if value < 0 and column != "items_change":
                 run.add("NONNEG", "error", table, row, column, 0.0, value, f"{where} is negative ({value:g})")
-            if column != "amount_yuan" and abs(value - round(value)) > TOLERANCE:
+            if column != "amount_yuan" and (not math.isfinite(value) or abs(value - round(value)) > TOLERANCE):
                 run.add(
                     "INTEGER",
                     "error",
                     table,
                     row,
                     column,
-                    float(round(value)),
+                    float(round(value)) if math.isfinite(value) else math.nan,
                     value,
                     f"{where} is not a whole number ({value:g})",
                 )

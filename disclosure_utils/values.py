@@ -44,7 +44,7 @@ def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str
     column, ``""`` when the column prints none, None for a count column). `note` says when the unit
     was taken from the header or assumed, so the caller can record a finding.
     """
-    if text.isdigit() and text.isascii() and amount_unit is None:
+    if text.isdigit() and text.isascii() and amount_unit is None and len(text) < 300:  # a float holds it
         return float(text), "number", None
     t = clean(text)
     if not t:
@@ -68,4 +68,7 @@ def parse(text: str, *, amount_unit: str | None = None) -> tuple[float, str, str
             note = f"no unit in the cell; {amount_unit}, the unit of the template's column header, assumed"
         else:
             note = "no unit printed; read as 元"
-    return float(number), "number", note
+    value = float(number)
+    if math.isinf(value):  # hundreds of digits: past what a float holds, so not read as a number
+        return math.nan, "text", None
+    return value, "number", note

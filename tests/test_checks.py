@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from disclosure_utils import read_report
+from disclosure_utils import read_report, values
 from disclosure_utils.checks import CHECK_NAMES, check, check_series, narrative_agreement
 from disclosure_utils.schema import FINDING_COLUMNS, frame
 
@@ -194,6 +195,20 @@ def test_nonneg_and_integer():
         -1.0,
     ]
     assert f.loc["INTEGER", ["row", "column", "observed"]].tolist() == ["granted", "org_research", 2.5]
+
+
+def test_an_infinite_count_is_an_integer_failure_not_a_crash():
+    """A count no float holds (built by hand; the reader reads 300 or more digits as text) fails INTEGER."""
+    report = with_cell(expected_report("huaian-gov-2024"), "granted", "org_research", value=math.inf)
+    f = check(report).findings.set_index("check")
+    assert f.loc["INTEGER", ["row", "column", "observed"]].tolist() == ["granted", "org_research", math.inf]
+    assert math.isnan(f.loc["INTEGER", "expected"])
+
+
+def test_a_count_of_hundreds_of_digits_is_text():
+    value, kind, _ = values.parse("1" * 400)
+    assert math.isnan(value) and kind == "text"
+    assert values.parse("1" * 299)[1] == "number"
 
 
 def test_published_above_total_is_a_warning():

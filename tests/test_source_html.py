@@ -290,3 +290,15 @@ def test_page_cut_inside_its_last_character_reads(tmp_path):
     page = tmp_path / "cut.html"
     page.write_bytes(cut)
     assert du.read_report(page).meta["agency"] == "平潭综合实验区行政审批局"
+
+
+@pytest.mark.parametrize(
+    ("attribute", "span"),
+    [("3", 3), (" 2x", 2), ("0", 1), ("", 1), ("abc", 1), ("²", 1), ("٣", 1), ("99999", 1000)],
+)
+def test_colspan_is_read_as_html_reads_it(attribute, span):
+    """Leading ASCII digits, at least 1, at most 1000: a superscript or non-ASCII digit is no number (it raised
+    a ValueError, an internal error, before)."""
+    page = f'<html><body><table><tr><td colspan="{attribute}">本年新收</td><td>1</td></tr></table></body></html>'
+    (grid,) = read_html(page.encode("utf-8"), "span.html").grids
+    assert grid.rows[0][0].colspan == span

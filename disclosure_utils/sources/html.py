@@ -237,7 +237,7 @@ def _blank(text: str | None) -> bool:
 
 
 def _span(value: str, limit: int) -> int:
-    """A colspan/rowspan attribute as HTML reads it: leading digits, at least 1, at most the HTML limit."""
-    if not value.isdigit():
-        value = re.match(r"\s*(\d*)", value).group(1) or "1"
+    """A colspan/rowspan attribute as HTML reads it: leading ASCII digits, at least 1, at most the HTML limit."""
+    if not (value.isascii() and value.isdigit()):  # "²".isdigit(), yet int("²") fails
+        value = re.match(r"\s*([0-9]*)", value).group(1) or "1"
     return min(max(int(value), 1), limit)
