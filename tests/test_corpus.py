@@ -192,6 +192,30 @@ def test_copies_are_read_once_and_a_year_from_the_name_is_each_copys_own(tmp_pat
     assert (reports.n_cells == 198).all()
 
 
+def test_renaming_an_undated_report_moves_its_cross_year_findings(tmp_path):
+    """A year taken from the file name is the copy's own on each build: renamed from 2021 to 2023, the undated
+    copy no longer follows the 2020 report, so its cross-year findings go; renamed back, they return."""
+    seed = (RAW / "ankang-natural-resources-2020.txt").read_text(encoding="utf-8")
+    undated = seed.replace("2020年政府信息公开工作报告", "政府信息公开工作报告", 1).replace("2020年，市", "本年，市", 1)
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    shutil.copy(RAW / "ankang-natural-resources-2020.txt", folder)
+    (folder / "later-2021.txt").write_text(undated, encoding="utf-8")
+
+    def cross_year() -> list[str]:
+        reports = build_corpus(folder, out, jobs=1, progress=False)
+        findings = load_corpus(out).findings
+        xyear = findings[findings.check.str.endswith("_XYEAR")].merge(reports[["report_id", "file"]])
+        return sorted(xyear.file + " " + xyear.message.str.slice(0, 9))
+
+    first = cross_year()
+    assert first and all(f.startswith("later-2021.txt 2020→2021") for f in first)
+    (folder / "later-2021.txt").rename(folder / "later-2023.txt")
+    assert cross_year() == []
+    (folder / "later-2023.txt").rename(folder / "later-2021.txt")
+    assert cross_year() == first
+
+
 def test_the_same_bytes_under_another_suffix_are_read_again(tmp_path, capsys):
     folder = tmp_path / "in"
     folder.mkdir()
