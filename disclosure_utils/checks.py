@@ -525,10 +525,10 @@ def _agreement(report, cells: _Cells) -> list[dict]:
 
 
 def _narrative(run: _Run, report) -> tuple[int, int]:
-    """NARR findings; (facts checked, facts agreeing), leaving out facts that chose a reading (they agree
-    by construction)."""
+    """NARR findings; (facts checked, facts agreeing), leaving out the exact statements that chose a reading
+    (they agree by construction; an approximate one about the same cell did not choose it, and is checked)."""
     records = [f for f in _agreement(report, run.cells)
-               if ("NARR", f["table"], f["row"], f["column"]) not in run.used]
+               if f["approx"] or ("NARR", f["table"], f["row"], f["column"]) not in run.used]
     for fact in records:
         if not fact["agreed"]:
             run.add(

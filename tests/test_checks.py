@@ -100,6 +100,19 @@ def test_a_narrative_count_that_chose_a_split_is_not_counted_as_agreement():
     assert q.narrative_checked == len(agreement) - 1
 
 
+def test_an_approximate_statement_about_a_cell_the_narrative_chose_is_still_checked():
+    """Only the exact statement that chose the split is left out: "约100件" about the same cell did not choose it,
+    and disagreeing with the 77 printed it is a NARR warning."""
+    report = read_report(RAW / "pingtan-2023.txt")
+    before = report.quality.iloc[0]
+    (stated,) = [f for f in report.records("narrative") if f["metric"] == "normative_docs_issued"]
+    report.narrative = [*report.records("narrative"), {**stated, "value": 100.0, "approx": True}]
+    q = check(report).quality.iloc[0]
+    assert (q.narrative_checked, q.narrative_agreed) == (before.narrative_checked + 1, before.narrative_agreed)
+    narr = report.findings[(report.findings.check == "NARR") & (report.findings.table == "proactive")]
+    assert narr[["row", "column", "expected", "observed"]].values.tolist() == [["normative_docs", "issued", 77.0, 100.0]]
+
+
 def test_ankang_strict_policy_makes_the_blank_column_not_assessable():
     report = check(expected_report(ANKANG), blank_policy="strict")
     assert errors(report) == {
