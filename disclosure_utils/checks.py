@@ -31,6 +31,7 @@ import pandas as pd
 
 from .codebook import codes, group_of
 from .schema import FINDING_COLUMNS, finding, frame
+from .tables import NARRATIVE_CELLS
 
 POLICIES = ("lenient", "strict")
 SERIES_CHECKS = ("T3_XYEAR", "T2_V2021_XYEAR", "T2_V2019_XYEAR")
@@ -418,11 +419,6 @@ READINGS: dict[str, list[tuple[str, str, list[str]]]] = {
         )
     ],
 }
-# Narrative counts of table-二 cells: metric → the normative_docs column per template.
-PROACTIVE_READINGS = {
-    "normative_docs_issued": {"v2021": "issued", "v2019": "made"},
-    "normative_docs_in_force": {"v2021": "in_force", "v2019": "published_total"},
-}
 APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees within 10 %
 
 
@@ -474,7 +470,7 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
 def _agreement(report, cells: _Cells) -> list[dict]:
     """`narrative_agreement` as records."""
     facts = [f for f in report.records("narrative") if f.get("metric") in READINGS or
-             f.get("metric") in PROACTIVE_READINGS]
+             f.get("metric") in NARRATIVE_CELLS]
     if not facts:
         return []
 
@@ -495,10 +491,11 @@ def _agreement(report, cells: _Cells) -> list[dict]:
             continue
         approx = bool(approx)
         col = "total"
-        if metric in PROACTIVE_READINGS:
-            col = PROACTIVE_READINGS[metric].get(_template(report, P), "")
-            kind, cell = cells.kinds.get((P, "normative_docs", col), _ABSENT)
-            tried = [(f"normative_docs {col}", P, ["normative_docs"], cell)] if kind == "number" else []
+        if metric in NARRATIVE_CELLS:
+            table, row, by_template = NARRATIVE_CELLS[metric]
+            col = by_template.get(_template(report, table), "")
+            kind, cell = cells.kinds.get((table, row, col), _ABSENT)
+            tried = [(f"{row} {col}", table, [row], cell)] if kind == "number" else []
         else:
             tried = [t for t in _readings(cells, metric, template) if t[3] is not None]
         if not tried:

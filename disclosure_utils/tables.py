@@ -25,7 +25,8 @@ from .schema import CELL_COLUMNS, FINDING_COLUMNS, finding, frame
 MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried against the column identities
 
 
-# Narrative facts that state a table-二 cell: metric → (table, row, column by template).
+# Narrative facts that state a table-二 cell: metric → (table, row, column by template). The reader narrows glued
+# rows with them; the checks compare them with the cell.
 NARRATIVE_CELLS = {
     "normative_docs_issued": ("proactive", "normative_docs", {"v2021": "issued", "v2019": "made"}),
     "normative_docs_in_force": ("proactive", "normative_docs", {"v2021": "in_force", "v2019": "published_total"}),
