@@ -21,8 +21,6 @@ _KIND = {
 }
 DASHES = frozenset({"—", "–", "/", "／", "-"})
 MAX_STEPS = 200_000
-
-
 CACHE_BUDGET = 20_000  # candidates the caches of splits (`cached`) hold in all: a few MB at most
 
 

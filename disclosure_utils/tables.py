@@ -129,14 +129,10 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
             b.ambiguous(table, row, col, rr.run or "", rr.source)
         return
     agreed = _agree(cands, len(cols))
-    if len(cands) == 1:  # every cell known
-        b.cells_of(table, row, zip(cols, agreed, itertools.repeat(rr.source)), template)
-    else:
-        b.cells_of(table, row, [(c, p, rr.source) for c, p in zip(cols, agreed, strict=True) if p is not None],
-                   template)
-        for col, part in zip(cols, agreed, strict=True):
-            if part is None:
-                b.ambiguous(table, row, col, rr.run or "", rr.source)
+    b.cells_of(table, row, [(c, p, rr.source) for c, p in zip(cols, agreed, strict=True) if p is not None], template)
+    for col, part in zip(cols, agreed, strict=True):
+        if part is None:
+            b.ambiguous(table, row, col, rr.run or "", rr.source)
     if len(cands) > 1:
         open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
         shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
