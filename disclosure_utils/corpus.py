@@ -377,16 +377,8 @@ def _json_clean(obj):
     return json.loads(text)
 
 
-def _typed(df: pd.DataFrame, types: dict[str, pa.DataType]) -> pa.Table:
-    """A frame as an Arrow table: known columns typed (null when missing), extra columns inferred."""
-    n = len(df)
-    arrays = {c: pa.array(df[c], type=t, from_pandas=True) if c in df else pa.nulls(n, t) for c, t in types.items()}
-    arrays |= {c: pa.array(df[c], from_pandas=True) for c in df.columns if c not in types}
-    return _normalise(pa.table(arrays))
-
-
 def _typed_records(records: list[dict], types: dict[str, pa.DataType]) -> pa.Table:
-    """Report records as an Arrow table typed like `_typed` (NaN → null), without a pandas frame."""
+    """Records as an Arrow table of the given column types (NaN and missing fields → null; other fields dropped)."""
     arrays = {c: pa.array([r.get(c) for r in records], type=t, from_pandas=True) for c, t in types.items()}
     return _normalise(pa.table(arrays))
 
@@ -549,12 +541,11 @@ def _with_series(findings: pa.Table, cells: pa.Table, reports: pd.DataFrame, cac
     rows = [{"report_id": cur.report_id, "order": cur.order, **f} for key, (_, cur) in pairs.items() for f in cache[key]]
     if not rows:
         return findings
-    extra = pd.DataFrame(rows)
-    typed = _compact(_typed(extra.drop(columns="order"), {"report_id": pa.string(), **FINDING_TYPES}))
+    typed = _compact(_typed_records(rows, {"report_id": pa.string(), **FINDING_TYPES}))
     both = pa.concat_tables([findings, typed], promote_options="permissive").unify_dictionaries().combine_chunks()
     own = pa.compute.index_in(findings["report_id"], value_set=pa.array(reports.report_id.to_numpy(), pa.string()))
-    order = np.concatenate([own.to_numpy(zero_copy_only=False), extra.order.to_numpy()])
-    series_first = np.repeat([0, 1], [findings.num_rows, len(extra)])
+    order = np.concatenate([own.to_numpy(zero_copy_only=False), [r["order"] for r in rows]])
+    series_first = np.repeat([0, 1], [findings.num_rows, len(rows)])
     return both.take(pa.array(np.lexsort((series_first, order))))
 
 
