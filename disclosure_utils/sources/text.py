@@ -38,7 +38,8 @@ def decode(data: bytes, path: str) -> str:
             return _text_only(data.decode(enc), path, data)
         except UnicodeDecodeError as exc:
             if exc.end == len(data) and len(data) - exc.start < 4:  # only the last character is incomplete
-                return _text_only(data[: exc.start].decode(enc), path, data[: exc.start])
+                whole = data[: exc.start]
+                return _text_only(whole.decode(enc), path, whole)
     raise ReportError(path, "not text: the bytes are neither UTF-8 nor GB18030 (GBK) text", kind="binary")
 
 
