@@ -141,6 +141,14 @@ class _Cells:
             self.kind((table, row, c)) == "number" and self.kinds[(table, row, c)][1] != 0 for c in APPLICANTS
         )
 
+    def holds(self, parts: list[tuple[str, str, str]], printed: list[tuple[str, str, str]]) -> bool:
+        """Every cell of both sides is a number and the sums (left to right, as `side`) agree."""
+        get = self.numbers.get
+        try:  # a cell that is not a number gives None, and None cannot be added
+            return abs(reduce(add, map(get, parts), 0.0) - reduce(add, map(get, printed), 0.0)) <= TOLERANCE
+        except TypeError:
+            return False
+
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
         """The sum of the number cells of `keys` (in order), the cells that block it and the blanks."""
         found = list(map(self.numbers.get, keys))
@@ -209,6 +217,9 @@ class _Run:
 
     def compare(self, check, table, row, column, what, parts, printed, *, lhs, rhs, severity="error"):
         """Identity sum(parts) == sum(printed); lhs/rhs describe the two sides in the message."""
+        if self.cells.holds(parts, printed):  # the common case, told in one pass: every cell a number, sums equal
+            self.tally["used" if (check, table, row, column) in self.used else "passed"] += 1
+            return
         e, e_blocked, e_blanks = self.cells.side(parts)
         o, o_blocked, o_blanks = self.cells.side(printed)
         if e_blocked or o_blocked:
