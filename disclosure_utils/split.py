@@ -40,8 +40,9 @@ def cached(size: Callable[[Any], int]) -> Callable:
         @functools.wraps(fn)
         def memoised(*args):
             nonlocal held
-            if args in store:
-                return store[args]
+            result = store.get(args, store)  # the store itself marks a miss: one lookup, one hash of the args
+            if result is not store:
+                return result
             result = fn(*args)
             n = max(size(result), 1)
             if n <= CACHE_BUDGET:

@@ -88,9 +88,12 @@ class _Builder:
         self.findings.append(finding(check, severity, table, row, column, message=message))
 
     def cells_of(self, table: str, row: str, items, template: str) -> None:
-        """Write one row's cells from (column, raw, source) triples."""
+        """Write one row's cells from (column, raw, source) triples; a raw of None (a part the candidate splits
+        of a glued run disagree on) is skipped, for `ambiguous` to write."""
         ranks, cells, order = _row_ranks(table, row), self.cells, self.ranks
         for column, raw, source in items:
+            if raw is None:
+                continue
             if column == "amount_yuan":
                 value, kind, note = values.parse(raw, amount_unit=self.fee_unit if template == "v2021" else "")
                 if note:
@@ -129,10 +132,11 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
             b.ambiguous(table, row, col, rr.run or "", rr.source)
         return
     agreed = _agree(cands, len(cols))
-    b.cells_of(table, row, [(c, p, rr.source) for c, p in zip(cols, agreed, strict=True) if p is not None], template)
-    for col, part in zip(cols, agreed, strict=True):
-        if part is None:
-            b.ambiguous(table, row, col, rr.run or "", rr.source)
+    b.cells_of(table, row, zip(cols, agreed, itertools.repeat(rr.source)), template)
+    if None in agreed:
+        for col, part in zip(cols, agreed, strict=True):
+            if part is None:
+                b.ambiguous(table, row, col, rr.run or "", rr.source)
     if len(cands) > 1:
         open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
         shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
@@ -210,7 +214,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         toks = split.tokens(rr.run or "")
         if not toks:  # the label is followed by the next one: nothing printed
             b.finding("READ_NO_VALUES", "info", table, code, "", "row prints no values; its cells are blank")
-            b.cells_of(table, code, [(col, "", rr.source) for col in cols], template)
+            b.cells_of(table, code, zip(cols, itertools.repeat(""), itertools.repeat(rr.source)), template)
             continue
         try:
             cands, good, ident = _row_split(table, tuple(toks), cols)
