@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from disclosure_utils import read_report, values
+from disclosure_utils import ReportError, read_report, values
+from disclosure_utils import checks as checks_module
 from disclosure_utils.checks import CHECK_NAMES, check, check_series, narrative_agreement
 from disclosure_utils.schema import FINDING_COLUMNS, frame
 
@@ -391,3 +392,57 @@ def test_read_report_shanghai_passes_and_flags_only_the_258():
     narr = f[f.check == "NARR"]
     assert narr[["expected", "observed"]].values.tolist() == [[275.0, 258.0]]
     assert "予以公开及部分公开258件" in narr.message.iloc[0]
+
+
+# --------------------------------------------------------------------------- table 三 checked as a grid
+
+def _readable(path: Path) -> bool:
+    try:
+        read_report(path, check=False)
+    except ReportError:  # pre-2019 reports and a page that only links to its report
+        return False
+    return True
+
+
+GRID_FILES = sorted(p.name for p in RAW.iterdir() if p.suffix in (".txt", ".html") and _readable(p))
+
+
+def _checked(report, policy: str, grid: bool, monkeypatch) -> tuple[pd.DataFrame, pd.DataFrame]:
+    with monkeypatch.context() as m:
+        if not grid:
+            m.setattr(checks_module, "_t3_holds", lambda *args: False)
+        check(report, blank_policy=policy)
+    return report.findings, report.quality
+
+
+@pytest.mark.parametrize("file", GRID_FILES)
+def test_table_three_checked_as_a_grid_counts_as_each_identity_asked(file, monkeypatch):
+    """The grid pass (`_t3_holds`) only shortens the common case: findings and counts are those of asking
+    every identity, on each bundled report, and with a row total or a disposition cell changed by 1."""
+    report = read_report(RAW / file, check=False)
+    cells = report.records("cells")
+    variants = [cells]
+    for row, column in (("granted", "total"), ("unable_not_held", "natural_person")):
+        at = next((i for i, c in enumerate(cells) if (c["table"], c["row"], c["column"]) == ("requests", row, column)
+                   and c["kind"] == "number"), None)
+        if at is not None:
+            variants.append([*cells[:at], {**cells[at], "value": cells[at]["value"] + 1}, *cells[at + 1 :]])
+    for variant in variants:
+        for policy in ("lenient", "strict"):
+            report.cells = variant
+            grid = _checked(report, policy, True, monkeypatch)
+            report.cells = variant
+            asked = _checked(report, policy, False, monkeypatch)
+            pd.testing.assert_frame_equal(grid[0], asked[0])
+            pd.testing.assert_frame_equal(grid[1], asked[1])
+
+
+def test_a_full_table_three_of_numbers_is_checked_as_a_grid():
+    report = read_report(RAW / "pingtan-2023.txt", check=False)
+    cells = checks_module._Cells(report.records("cells"), "lenient")
+    other = tuple(checks_module._other_rows(cells, "v2021"))
+    assert checks_module._t3_holds(cells, "v2021", other)
+    assert not checks_module._t3_holds(cells, "v2019", other)  # not that template's grid
+    changed = [{**c, "value": 1.0} if (c["row"], c["column"]) == ("granted", "total") else c
+               for c in report.records("cells")]
+    assert not checks_module._t3_holds(checks_module._Cells(changed, "lenient"), "v2021", other)
