@@ -23,9 +23,10 @@ _FOLDED = re.compile("[" + "".join(map(re.escape, _FOLD)) + "]")
 # replacement is not itself folded, so the result is the one-pass fold all the same.
 _COMMON = tuple(c for c in "，（）：；〔〕\u3000" if _FOLD[c] not in _FOLD)
 _QUOTES = "\"'“”‘’「」『』"
-# A row number's mark after a lone digit ("3、", "3．"): written "3.". The mark is matched first and the
-# digit checked behind it, so the search skips ahead to marks instead of trying every digit.
-_ORDINAL = re.compile(r"[、.．](?<=(?<![\d.])\d[、.．])")
+# A row number's mark after a lone digit ("3、", "3．"): written "3.". Applied to folded text, where "．" is
+# already ".", so only "、" is left to rewrite: a literal first, so the search skips ahead to it (a character
+# class first is tried at every character), and the lone digit checked behind it.
+_ORDINAL = re.compile(r"、(?<=(?<![\d.])\d、)")
 
 
 def fold(text: str) -> str:

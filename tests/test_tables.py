@@ -9,7 +9,7 @@ import pytest
 import disclosure_utils as du
 from disclosure_utils import values
 from disclosure_utils.document import Document, Paragraph
-from disclosure_utils.labels import fold
+from disclosure_utils.labels import fold, norm
 from disclosure_utils.tables import recognise
 
 from .conftest import expected, reports_dir
@@ -150,6 +150,15 @@ def test_fold_is_one_pass():
     # full-width ［ becomes [ and stays so; a printed [ becomes ( — the commonest marks go first, yet one pass
     assert fold("［１］（二）　，：；〔三〕【四】[五]") == "[1](二) ,:;(三)(四)(五)"
     assert fold("ASCII only") == "ASCII only"
+
+
+@pytest.mark.parametrize(
+    ("label", "key"),
+    [("3、其他", "3.其他"), ("3．其他", "3.其他"), ("3. 其 他", "3.其他"), ("（三）不予公开1、属于国家秘密", "(三)不予公开1.属于国家秘密"),
+     ("13、其他", "13、其他"), ("1.3、其他", "1.3、其他"), ("、其他", "、其他")],
+)
+def test_norm_writes_a_lone_row_number_with_a_dot(label, key):
+    assert norm(label) == key
 
 
 def test_html_and_text_copies_read_to_the_same_cells():
