@@ -359,7 +359,7 @@ class _Extractor:
     def __init__(self, t: _Text, pdf: bool):
         self.t = t
         self.breaks = [] if pdf else sorted(t.line_starts)
-        self.hints = [m.start() for m in _COUNT_HINT.finditer(t.s)]
+        self.hints = list(map(re.Match.start, _COUNT_HINT.finditer(t.s)))
         self.records: list[dict] = []
 
     def run(self, spans: list[tuple[str, int, int]]) -> None:
@@ -415,7 +415,7 @@ class _Extractor:
                 last_metric = metric
                 value = q.value * (10000 if q.unit == "万元" else 1)
                 self._add(code, clauses, k, sa, sb, metric, value, q.unit, q.approx, q.a, q.b)
-        for m in _NO_FEE.finditer(s, sa, sb):
+        for m in _NO_FEE.finditer(s, sa, sb) if "处理费" in sentence else ():  # the fee named: searched only then
             k = next(i for i, c in enumerate(clauses) if c.a <= m.start() < c.b)
             self._add(code, clauses, k, sa, sb, "info_fee_yuan", 0.0, "", False, *m.span())
         return last_metric or carry
