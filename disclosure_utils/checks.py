@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from functools import cache, partial, reduce
+from functools import cache, cached_property, partial, reduce
 from itertools import repeat
 from operator import add, itemgetter, le, sub
 
@@ -113,7 +113,11 @@ class _Cells:
                     self.kinds[key] = ("duplicated", math.nan)
         self.numbers = {key: v for key, (kind, v) in self.kinds.items() if kind == "number" and v == v}  # not NaN
         self.tables = set(map(itemgetter(0), self.kinds))
-        self.table_rows = set(map(itemgetter(0, 1), self.kinds))
+
+    @cached_property
+    def table_rows(self) -> set[tuple[str, str]]:
+        """(table, row) of every cell: built when first asked (most reports never ask)."""
+        return set(map(itemgetter(0, 1), self.kinds))
 
     def has_table(self, table: str) -> bool:
         return table in self.tables
@@ -179,8 +183,9 @@ def _template(report, table: str) -> str:
 
 
 def _other_rows(cells: _Cells, template: str) -> list[str]:
-    """The "other" disposition rows as printed; the template's rows when none is printed."""
-    printed = [r for r in OTHER_V2019 + OTHER_V2021 if cells.has(R, r)]
+    """The "other" disposition rows printed (a cell in a table-三 column); the template's rows when none is.
+    Asked cell by cell: the set of printed rows (`_Cells.table_rows`) costs more to build than most reports use."""
+    printed = [r for r in OTHER_V2019 + OTHER_V2021 if any(cells.has(R, r, c) for c in COLUMNS)]
     return printed or (OTHER_V2021 if template == "v2021" else OTHER_V2019)
 
 
