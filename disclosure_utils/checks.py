@@ -398,15 +398,24 @@ def _t2(run: _Run) -> None:
             run.tally["passed"] += 1
 
 
-def _nonneg(run: _Run) -> None:
-    """Counts are integers >= 0; items_change is a signed integer; amount_yuan a decimal >= 0."""
-    counted = [c for c in run.cells.records if c["kind"] == "number" and c["table"] in (P, R, L)]
-    numbers = list(map(itemgetter("value"), counted))
-    try:  # most reports print no negative or fractional count: one pass in C tells
-        plain = min(numbers, default=0.0) >= 0 and all(map(float.is_integer, numbers))
+def _whole_and_nonneg(numbers) -> bool:
+    try:  # one pass in C
+        return min(numbers, default=0.0) >= 0 and all(map(float.is_integer, numbers))
     except TypeError:  # a value that is not a float (cells built by hand): looked at one by one
-        plain = False
-    suspects = [] if plain else [c for c in counted if c["value"] < 0 or c["value"] % 1]  # negative or fractional
+        return False
+
+
+def _nonneg(run: _Run, numbered: int) -> None:
+    """Counts are integers >= 0; items_change is a signed integer; amount_yuan a decimal >= 0.
+
+    `numbered`: the cells of kind number. When each is in `_Cells.numbers` (none NaN or printed twice), all are
+    in tables 二–四 and none is negative or fractional (most reports), each table with a number passes at once."""
+    cells = run.cells
+    if numbered == len(cells.numbers) and cells.tables <= {P, R, L} and _whole_and_nonneg(cells.numbers.values()):
+        run.tally["passed"] += len(set(map(itemgetter(0), cells.numbers)))
+        return
+    counted = [c for c in cells.records if c["kind"] == "number" and c["table"] in (P, R, L)]
+    suspects = [c for c in counted if c["value"] < 0 or c["value"] % 1]  # negative or fractional (or NaN)
     for table in dict.fromkeys(map(itemgetter("table"), counted)):  # tables in the order first seen
         before = len(run.findings)
         for cell in (c for c in suspects if c["table"] == table):
@@ -637,11 +646,11 @@ def check(report, *, blank_policy: str = "lenient"):
     else:
         _absent(run, L, _template(report, L))
     _t2(run)
-    _nonneg(run)
+    kinds = list(map(itemgetter("kind"), cells.records))
+    _nonneg(run, kinds.count("number"))
     checked, agreed = _narrative(run, report)
     kept = [f for f in report.records("findings") if f["check"] not in CHECK_NAMES]
     report.findings = kept + run.findings  # records: the frame is built when first read
-    kinds = list(map(itemgetter("kind"), cells.records))
     n = len(kinds)
     quality = dict(
         checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"] + run.tally["used"],

@@ -219,6 +219,23 @@ def test_an_infinite_count_is_an_integer_failure_not_a_crash():
     assert math.isnan(f.loc["INTEGER", "expected"])
 
 
+def test_a_count_printed_twice_or_not_a_number_is_still_looked_at():
+    """A NaN "number" and a negative cell printed twice (cells built by hand) are not passed by the one-pass
+    test of NONNEG/INTEGER, which reads each cell once and skips NaN."""
+    report = read_report(RAW / "pingtan-2022.txt", check=False)
+    cells = report.records("cells")
+    i = next(i for i, c in enumerate(cells) if (c["row"], c["column"]) == ("granted", "total"))
+    for variant, failed in (
+        ([*cells[:i], {**cells[i], "value": math.nan}, *cells[i + 1 :]], ("INTEGER", "granted", "total")),
+        ([*cells[: i + 1], {**cells[i], "value": -3.0}, *cells[i + 1 :]], ("NONNEG", "granted", "total")),
+    ):
+        report.cells = variant
+        found = [(f["check"], f["row"], f["column"]) for f in check(report).records("findings")
+                 if f["check"] in ("NONNEG", "INTEGER")]
+        assert found == [failed]
+        assert report.records("quality")[0]["checks_failed"] == 1
+
+
 def test_a_count_of_hundreds_of_digits_is_text():
     value, kind, _ = values.parse("1" * 400)
     assert math.isnan(value) and kind == "text"
