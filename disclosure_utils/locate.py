@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from . import labels, values
@@ -124,26 +124,13 @@ _VALUE_CHAR = re.compile(r"[\d+\-−—–/／]")
 _RUN = re.compile(r"[\d\s+\-−—–/／.,万亿元]*")
 
 
-def _label_end(s: str, start: int, limit: int) -> int:
-    m = _VALUE_CHAR.search(s, start, limit)
-    return m.start() if m else limit
-
-
-def _label_start(s: str, lo: int, kw_start: int, code: str) -> int:
-    """Move a label's start back over its printed row number ("2." before 其他法律…)."""
-    n = labels.ORDINALS.get(code)
-    if n is None:
-        return kw_start
-    m = _ordinal_before(n).search(s, lo, kw_start)  # $ matches at kw_start, as at the end of s[lo:kw_start]
-    return m.start() if m else kw_start
-
-
-@cache
-def _ordinal_before(n: int) -> re.Pattern:
-    return re.compile(rf"{n}\s*[.、]\s*[^\d]{{0,12}}$")
+# A printed row number ("2." before 其他法律…) just before a row's label keyword, which then starts the label.
+_ORDINAL_BEFORE = {code: re.compile(rf"{n}\s*[.、]\s*[^\d]{{0,12}}$") for code, n in labels.ORDINALS.items()}
 
 
 def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> list[RowRead]:
+    """The rows of `codes` found in order in text.s[lo:hi]: a row's values run from the first value character
+    after its label keyword up to the next label."""
     s = text.s
     found: list[tuple[str, int, int]] = []  # (code, label start, keyword end)
     pos = lo
@@ -151,15 +138,17 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         m = labels.row_pattern(table, code).search(s, pos, hi)
         if m is None:
             continue
-        start = _label_start(s, found[-1][2] if found else lo, m.start(), code)
-        found.append((code, start, m.end()))
+        start = m.start()
+        ordinal = _ORDINAL_BEFORE.get(code)  # $ matches at `start`, as at the end of a slice ending there
+        if ordinal is not None and (number := ordinal.search(s, found[-1][2] if found else lo, start)):
+            start = number.start()
         pos = m.end()
+        found.append((code, start, pos))
     rows = []
-    for i, (code, _start, kw_end) in enumerate(found):
-        nxt = found[i + 1][1] if i + 1 < len(found) else hi
-        a = _label_end(s, kw_end, nxt)
-        m = _RUN.match(s, a, nxt)
-        b = m.end() if m else a
+    for (code, _, kw_end), nxt in zip(found, [start for _, start, _ in found[1:]] + [hi], strict=True):
+        value = _VALUE_CHAR.search(s, kw_end, nxt)
+        a = value.start() if value else nxt
+        b = _RUN.match(s, a, nxt).end()
         rows.append(RowRead(table, code, None, s[a:b].strip(), text.where(a, b)))
     return rows
 
