@@ -81,7 +81,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from .document import Document
-from .narrative_numbers import _COUNT_HINT, UNITS, _Qty, _quantities, cn_number, parse_number
+from .narrative_numbers import UNITS, _Qty, _quantities, cn_number, count_hints, parse_number
 from .narrative_sections import SECTION_CODES, _sections
 from .narrative_text import _CLAUSE_MARKS, _SENTENCE_MARKS, _normalise, _split, _Text
 from .schema import NARRATIVE_COLUMNS, NARRATIVE_DTYPES, SECTION_COLUMNS, SECTION_DTYPES, frame
@@ -359,7 +359,7 @@ class _Extractor:
     def __init__(self, t: _Text, pdf: bool):
         self.t = t
         self.breaks = [] if pdf else sorted(t.line_starts)
-        self.hints = list(map(re.Match.start, _COUNT_HINT.finditer(t.s)))
+        self.hints = count_hints(t.s)
         self.records: list[dict] = []
 
     def run(self, spans: list[tuple[str, int, int]]) -> None:

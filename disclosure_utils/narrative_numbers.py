@@ -8,6 +8,10 @@ import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
 
+import numpy as np
+
+from . import charscan
+
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 UNITS = ("人次", "篇次", "条次", "场次", "万元", "条", "件", "次", "人", "个", "篇", "期", "场", "项", "起", "家", "户",
@@ -72,11 +76,20 @@ class _Qty(NamedTuple):
 
 
 # the last digit of a number with a unit or multiplier after it: every count has one
-# (the lookahead, what may follow the digit, fails fast after the digits of table figures)
-_COUNT_HINT = re.compile(
-    rf"[\d零〇一二两三四五六七八九十百千](?=[余多万亿以{''.join(sorted({u[0] for u in UNITS}))}])"
-    rf"(?:余|多)?(?:[万亿]|(?:余|多|以上)?(?:{'|'.join(UNITS)}))"
-)
+_NUMERAL = r"[\d零〇一二两三四五六七八九十百千]"
+_AFTER_NUMERAL = rf"[余多万亿以{''.join(sorted({u[0] for u in UNITS}))}]"
+_COUNT_HINT = re.compile(rf"{_NUMERAL}(?={_AFTER_NUMERAL})(?:余|多)?(?:[万亿]|(?:余|多|以上)?(?:{'|'.join(UNITS)}))")
+_HINT_MARKS = charscan.Marks(_NUMERAL, _AFTER_NUMERAL)  # bits 1 and 2
+
+
+def count_hints(s: str) -> list[int]:
+    """Where `_COUNT_HINT` matches in s: each numeral before what may follow it, marked for the whole text at once
+    (`charscan`), confirmed by the pattern."""
+    marks = _HINT_MARKS.of(charscan.codepoints(s))
+    starts = np.flatnonzero(marks[:-1] & (marks[1:] >> 1) & 1).tolist()
+    return [m.start() for m in charscan.finditer(_COUNT_HINT, s, starts)]
+
+
 _TITLE = re.compile(r"《[^《》]*》")
 
 

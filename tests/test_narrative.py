@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import math
+import random
 from functools import cache
 from pathlib import Path
 
@@ -20,10 +21,11 @@ from disclosure_utils.narrative import (
     extract_records,
     parse_number,
 )
+from disclosure_utils.narrative_numbers import _COUNT_HINT, count_hints
 from disclosure_utils.narrative_text import _normalise
 from disclosure_utils.sources import load_document
 
-from .conftest import expected, manifest, reports_dir
+from .conftest import RAW, expected, manifest, reports_dir
 
 HAND_CHECKED = Path(__file__).parent / "data" / "narrative_facts.csv"
 READERS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
@@ -449,3 +451,23 @@ def test_a_grid_without_rows_prints_nothing():
     assert with_empty.text() == doc.text() and with_empty.tail(400) == doc.tail(400)
     assert extract_records(with_empty) == extract_records(doc)
     assert _normalise(with_empty).grids == _normalise(doc).grids
+
+
+# --------------------------------------------------------------------------- count hints marked at once
+
+HINT_PIECES = [*"0123456789一二三四五六七八九十百千零〇两余多万亿以上件条人次个元家第、。 ", "٣", "𝟏", "\U000104a1",
+               "\ud800", "约5万元", "三十二件", "1,235条", "2022年"]  # fmt: skip
+
+
+def test_count_hints_are_where_the_pattern_matches():
+    """`count_hints` marks candidate places with a table lookup: it finds what `_COUNT_HINT.finditer` finds, on
+    every bundled text report and on random strings of numerals, units and other scripts' digits."""
+    rng = random.Random(20261126)
+    texts = [_normalise(load_document(p)).s for p in sorted(RAW.glob("*.txt"))]
+    texts += ["".join(rng.choice(HINT_PIECES) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    found = 0
+    for s in texts:
+        hints = count_hints(s)
+        assert hints == [m.start() for m in _COUNT_HINT.finditer(s)], s
+        found += len(hints)
+    assert found > 10_000
