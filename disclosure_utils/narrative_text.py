@@ -11,11 +11,15 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate
 
+import numpy as np
+
+from . import charscan
 from .document import Block, Document, Grid, block_text
 
 _KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
-# the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change)
-_MAY_CHANGE = re.compile(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]")
+# the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change), marked for a
+# whole text at once (charscan); characters past the BMP are always looked at
+_MAY_CHANGE = charscan.Marks(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]")
 
 
 @dataclass
@@ -91,7 +95,9 @@ def _normalise(doc: Document) -> _Text:
         end += len(piece)
     s = "".join(pieces)
     at = list(accumulate(map(len, pieces), initial=0))[:-1]
-    changed = {c: r for c in set(_MAY_CHANGE.findall(s)) if (r := _replacement(c)) != c}
+    cps = charscan.codepoints(s)
+    odd = np.unique(cps[_MAY_CHANGE.of(cps) != 0]).tolist()
+    changed = {c: r for c in map(chr, odd) if (r := _replacement(c)) != c}
     if any(len(r) != 1 for r in changed.values()):
         s, at, origin = _expand(_Text(text, s, at, origin, set(), []), changed)
     else:
