@@ -150,6 +150,9 @@ def test_fold_is_one_pass():
     # full-width ［ becomes [ and stays so; a printed [ becomes ( — the commonest marks go first, yet one pass
     assert fold("［１］（二）　，：；〔三〕【四】[五]") == "[1](二) ,:;(三)(四)(五)"
     assert fold("ASCII only") == "ASCII only"
+    long = "政府信息公开，" * 60  # past labels._LONG: whether any is left after the commonest is looked up at once
+    assert fold(long) == "政府信息公开," * 60
+    assert fold(long + "１００％【附表】𝟏") == "政府信息公开," * 60 + "100%(附表)𝟏"
 
 
 @pytest.mark.parametrize(
