@@ -55,7 +55,7 @@ def _text_only(text: str, path: str, data: bytes | None = None) -> str:
 def _header(lines: list[str]) -> tuple[dict[str, str], int]:
     """Crawler metadata above a '==== 正文 ====' rule: (fields, index of the first body line)."""
     for i, line in enumerate(lines[:30]):
-        if CRAWLER_RULE.match(line.strip()):
+        if "正文" in line and CRAWLER_RULE.match(line.strip()):  # the rule names 正文: a plain scan passes the rest
             fields = {}
             for head in lines[:i]:
                 m = _HEADER_LINE.match(head.strip())
