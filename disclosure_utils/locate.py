@@ -145,7 +145,8 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         pos = m.end()
         found.append((code, start, pos))
     rows = []
-    for (code, _, kw_end), nxt in zip(found, [start for _, start, _ in found[1:]] + [hi], strict=True):
+    nexts = [start for _, start, _ in found[1:]] + [hi] if found else []  # where the next label starts
+    for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
         value = _VALUE_CHAR.search(s, kw_end, nxt)
         a = value.start() if value else nxt
         b = _RUN.match(s, a, nxt).end()

@@ -270,3 +270,11 @@ def test_v2021_fee_header_printed_in_yuan_is_read_in_yuan():
 
     assert fee("本年收费金额（单位：元）") == 125_000
     assert fee("本年收费金额（单位：万元）") == 1_250_000_000
+
+
+def test_running_text_without_any_row_label_has_no_rows():
+    """A report cut off right after a table's heading prints none of its labels (a truncated download)."""
+    from disclosure_utils import locate
+
+    text = locate._Text(Document(path="x.txt", format="text", blocks=[Paragraph("三、收到和处理政府信息公开申请情况", "line 1")]))
+    assert locate._rows_in(text, "requests", locate.requests_rows("v2021"), 0, len(text.s)) == []
