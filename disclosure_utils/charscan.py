@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator
 import numpy as np
 
 _LAST = 0x10FFFF
-_BMP = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000)))  # surrogates never match
+_BMP = "".join(map(chr, range(0x10000)))  # lone surrogates included: a class may hold them
 
 
 def codepoints(s: str) -> np.ndarray:
-    """The code points of s (lone surrogates included, which no class holds)."""
+    """The code points of s (lone surrogates included)."""
     return np.frombuffer(s.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
@@ -40,7 +40,8 @@ class Marks:
 
 
 def finditer(pattern: re.Pattern, s: str, starts: Iterable[int]) -> Iterator[re.Match]:
-    """`pattern.finditer(s)`, given ascending indices that include every index a match of it can start at."""
+    """`pattern.finditer(s)` for a pattern that never matches the empty string, given ascending indices that
+    include every index a match of it can start at."""
     end = 0
     match = pattern.match
     for i in starts:

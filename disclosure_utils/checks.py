@@ -115,6 +115,11 @@ class _Cells:
         self.tables = set(map(itemgetter(0), self.kinds))
 
     @cached_property
+    def rows(self) -> set[str]:
+        """The row of every cell, in any table: built when first asked."""
+        return set(map(itemgetter(1), self.kinds))
+
+    @cached_property
     def table_rows(self) -> set[tuple[str, str]]:
         """(table, row) of every cell: built when first asked (most reports never ask)."""
         return set(map(itemgetter(0, 1), self.kinds))
@@ -130,7 +135,9 @@ class _Cells:
             if column not in map(itemgetter(2), self.kinds):
                 return False
             return (table, column) in map(itemgetter(0, 2), self.kinds)
-        return (table, row) in self.table_rows if column is None else (table, row, column) in self.kinds
+        if column is None:  # rows are looked up first: most rows asked about and not printed are in no table
+            return row in self.rows and (table, row) in self.table_rows
+        return (table, row, column) in self.kinds
 
     def kind(self, key: tuple[str, str, str]) -> str:
         return self.kinds.get(key, _ABSENT)[0]
@@ -183,9 +190,9 @@ def _template(report, table: str) -> str:
 
 
 def _other_rows(cells: _Cells, template: str) -> list[str]:
-    """The "other" disposition rows printed (a cell in a table-三 column); the template's rows when none is.
-    Asked cell by cell: the set of printed rows (`_Cells.table_rows`) costs more to build than most reports use."""
-    printed = [r for r in OTHER_V2019 + OTHER_V2021 if any(cells.has(R, r, c) for c in COLUMNS)]
+    """The "other" disposition rows printed; the template's rows when none is. A row with its total printed is
+    told by that cell, before the set of printed (table, row) pairs is built, which most reports never need."""
+    printed = [r for r in OTHER_V2019 + OTHER_V2021 if cells.has(R, r, "total") or cells.has(R, r)]
     return printed or (OTHER_V2021 if template == "v2021" else OTHER_V2019)
 
 
@@ -272,8 +279,8 @@ def _t3_holds(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> bool
         received, carried_in, handled, carried_out = map(at.__getitem__, T3_COL_ROWS)
     except (ValueError, KeyError):  # a row of the identities is not in the template
         return False
-    if keys[start : start + n] != grid or R in (keys[start - 1][0] if start else "", keys[start + n : start + n + 1]):
-        return False  # not the grid, or more table-三 cells before or after it
+    if keys[start : start + n] != grid or list(map(itemgetter(0), keys)).count(R) != n:
+        return False  # not the grid, or more table-三 cells than it
     printed = cells.records[start : start + n]
     if set(map(itemgetter("kind"), printed)) != {"number"}:
         return False

@@ -132,7 +132,7 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
             b.ambiguous(table, row, col, rr.run or "", rr.source)
         return
     agreed = _agree(cands, len(cols))
-    b.cells_of(table, row, zip(cols, agreed, itertools.repeat(rr.source)), template)
+    b.cells_of(table, row, zip(cols, agreed, [rr.source] * len(cols), strict=True), template)
     if None in agreed:
         for col, part in zip(cols, agreed, strict=True):
             if part is None:

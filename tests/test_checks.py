@@ -463,3 +463,23 @@ def test_a_full_table_three_of_numbers_is_checked_as_a_grid():
     changed = [{**c, "value": 1.0} if (c["row"], c["column"]) == ("granted", "total") else c
                for c in report.records("cells")]
     assert not checks_module._t3_holds(checks_module._Cells(changed, "lenient"), "v2021", other)
+
+
+def test_cells_beside_a_full_table_three_are_not_passed_over_by_the_grid_check():
+    """Hand-built cells outside the codebook's columns: an "other" row printed only there is still a printed row
+    (its absent cells make T3_DISP not assessable, as cell by cell), and a table-三 cell after the grid keeps
+    the grid pass from answering for the table."""
+    report = read_report(RAW / "pingtan-2023.txt", check=False)
+    cells = report.records("cells")
+    extra = {"table": "requests", "row": "other_disposition", "column": "note", "value": math.nan, "kind": "blank",
+             "raw": "", "source": "by hand"}
+    report.cells = [*cells, extra]
+    quality = check(report).records("quality")[0]
+    assert [quality[k] for k in ("checks_run", "checks_passed", "not_assessable", "checks_used")] == [46, 33, 8, 5]
+    assert Counter(f["check"] for f in report.records("findings") if f["severity"] == "info"
+                   and f["check"] in CHECK_NAMES) == {"T3_DISP": 7, "T3_ROWSUM": 1}
+    last = max(i for i, c in enumerate(cells) if c["table"] == "requests")
+    after = [*cells[: last + 1], {**cells[last], "column": "note"}, *cells[last + 1 :]]
+    other = ("other_overdue_correction", "other_unpaid_fee", "other_other")
+    assert checks_module._t3_holds(checks_module._Cells(cells, "lenient"), "v2021", other)
+    assert not checks_module._t3_holds(checks_module._Cells(after, "lenient"), "v2021", other)

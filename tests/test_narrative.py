@@ -477,7 +477,7 @@ def test_count_hints_are_where_the_pattern_matches():
 def test_normalised_text_is_nfkc_without_spaces_wherever_the_odd_characters_are():
     """The characters NFKC changes are found by a table lookup (charscan): compatibility forms of the BMP and
     past it, and the expansions that change offsets, all come out as NFKC writes them; the ASCII comma stays."""
-    text = "①全区收到申请１２件，㈠其中𝟏件；ｆｕｌｌ　width\u2028末尾"
+    text = "①全区收到申请１２件，㈠其中𝟏件；ｆｕｌｌ　width\u2028末\ud800尾"
     t = _normalise(Document(path="x.txt", format="text", blocks=[Paragraph(text, "line 1")]))
     assert t.s == "".join(c if c == "，" else unicodedata.normalize("NFKC", c) for c in text if not c.isspace())
     assert t.s.startswith("1全区收到申请12件，(一)其中1件;fullwidth")
