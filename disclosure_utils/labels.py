@@ -166,9 +166,14 @@ def row_code(table: str, label: str) -> str | None:
     prints the same template labels again and again)."""
     full = _PARENTS.sub("", norm(label))
     for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
+        if not key:
+            continue
         for code, keywords, exact in ROWS[table]:
-            if key and (key in exact or any(k in key for k in keywords)):
+            if key in exact:
                 return code
+            for k in keywords:  # a loop, not any(): a label is looked up in every row before the one it names
+                if k in key:
+                    return code
     return None
 
 

@@ -44,7 +44,15 @@ def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
 
 
 _CAPTION = re.compile(labels.CAPTION)
-_PROACTIVE_WORDS = tuple(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
+
+
+def _any_of(words) -> re.Pattern:
+    """A regex that finds a label holding any of `words` (one search, not a loop over them)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
+_PROACTIVE_WORDS = _any_of(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
+_REQUESTS_HEADER, _REVIEW_HEADER = _any_of(labels.REQUESTS_HEADER), _any_of(labels.REVIEW_HEADER)
 
 
 @lru_cache(maxsize=values.CACHE_SIZE)
@@ -56,11 +64,11 @@ def _label_key(label: str) -> str:
 @lru_cache(maxsize=values.CACHE_SIZE)
 def _context(ctx: str | None, key: str) -> str | None:
     """The table a grid row belongs to, from the captions and headers seen so far."""
-    if _CAPTION.search(key) or any(m in key for m in _PROACTIVE_WORDS):
+    if _CAPTION.search(key) or _PROACTIVE_WORDS.search(key):
         return "proactive"
-    if any(w in key for w in labels.REQUESTS_HEADER) or labels.row_code("requests", key) == "new_received":
+    if _REQUESTS_HEADER.search(key) or labels.row_code("requests", key) == "new_received":
         return "requests"
-    if ctx == "requests" and any(w in key for w in labels.REVIEW_HEADER):
+    if ctx == "requests" and _REVIEW_HEADER.search(key):
         return "review_litigation"
     return ctx
 
@@ -113,9 +121,11 @@ class _Text:
         self.s = "\n".join(parts)
 
     def where(self, a: int, b: int) -> str:
+        if not self.starts:
+            return f"text chars {a}-{b}"
         i = max(bisect.bisect_right(self.starts, a) - 1, 0)
-        base = self.starts[i] if self.starts else 0
-        return f"{self.sources[i] if self.sources else 'text'} chars {a - base}-{b - base}"
+        base = self.starts[i]
+        return f"{self.sources[i]} chars {a - base}-{b - base}"
 
 
 _VALUE_CHAR = re.compile(r"[\d+\-−—–/／]")
