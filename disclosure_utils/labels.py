@@ -160,14 +160,19 @@ def strip_notes(label: str) -> str:
     return _NOTE.sub("", label)
 
 
+_EXACT = {table: {e for _, _, exact in rows for e in exact} for table, rows in ROWS.items()}
+_KEYWORDS = {table: re.compile("|".join(re.escape(k) for _, keywords, _ in rows for k in keywords))
+             for table, rows in ROWS.items()}
+
+
 @lru_cache(maxsize=1024)  # few entries: a label may be long (a DOCX layout table's cell)
 def row_code(table: str, label: str) -> str | None:
     """The row code for a printed label of `table`, or None when no alias matches (cached: a corpus
     prints the same template labels again and again)."""
     full = _PARENTS.sub("", norm(label))
     for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
-        if not key:
-            continue
+        if not key or (key not in _EXACT[table] and not _KEYWORDS[table].search(key)):
+            continue  # no alias of the table's rows is in it: told by one search instead of the loop below
         for code, keywords, exact in ROWS[table]:
             if key in exact:
                 return code
