@@ -174,9 +174,10 @@ def _grids(root: etree._Element) -> dict[str, Grid]:
             for c, td in enumerate(tr.iterchildren("td", "th"), 1):
                 texts.append(text := _cell_text(td))
                 colspan, rowspan = td.get("colspan"), td.get("rowspan")  # most cells have neither
-                row.append(Cell(text, f"table {t} row {r} cell {c}",
-                                1 if colspan is None else _span(colspan, 1000),
-                                1 if rowspan is None else _span(rowspan, 65534)))
+                # tuple.__new__: a Cell from all its fields in C (the named tuple's constructor is Python code)
+                row.append(tuple.__new__(Cell, (text, f"table {t} row {r} cell {c}",
+                                                1 if colspan is None else _span(colspan, 1000),
+                                                1 if rowspan is None else _span(rowspan, 65534))))
             rows.append(tuple(row))
         if not any(texts):
             continue  # a spacer table: nothing printed in it
@@ -194,7 +195,9 @@ def _cell_text(td: etree._Element) -> str:
     n, text = len(td), td.text
     if not n:
         return _clean(text) if text else ""
-    if n == 1 and not len(child := td[0]) and _blank(text) and _blank(child.tail):
+    if n == 1 and not len(child := td[0]) and (text is None or text.isspace()) and (
+        (tail := child.tail) is None or tail.isspace()
+    ):
         inner = child.text  # the usual <td><p>text</p></td>
         return _clean(inner) if inner else ""
     parts: list[str] = []
@@ -230,10 +233,6 @@ def _clean(text: str) -> str:
         return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.split(_LINE))
     return "\n".join(line for line in lines if line)
-
-
-def _blank(text: str | None) -> bool:
-    return text is None or text.isspace()
 
 
 def _span(value: str, limit: int) -> int:
