@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from operator import le
 
 import pandas as pd
 
@@ -110,8 +111,11 @@ class _Builder:
         self.ranks.append(_row_ranks(table, row)[column])
 
     def sorted_cells(self) -> list[dict]:
-        """The cells in codebook order: table, then row, then column."""
-        return [self.cells[i] for i in sorted(range(len(self.cells)), key=self.ranks.__getitem__)]
+        """The cells in codebook order: table, then row, then column (most reports are written in it already)."""
+        ranks = self.ranks
+        if all(map(le, ranks, ranks[1:])):
+            return self.cells
+        return [self.cells[i] for i in sorted(range(len(self.cells)), key=ranks.__getitem__)]
 
 
 def _agree(cands: list[tuple[str, ...]], n: int) -> list[str | None]:
