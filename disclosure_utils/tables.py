@@ -444,12 +444,15 @@ def narrow(rec: Recognised, facts: list[dict]) -> None:
         rec.open_rows.update(b.open)
 
 
+_HEADER_ORDER = {table: [re.compile(h) for h in heads] for table, heads in labels.HEADER_ORDER.items()}
+
+
 def _misordered(table_text: dict[str, str]) -> list[str]:
     """Tables whose printed column headers (all found) come in another order than the template's."""
     out = []
-    for table, heads in labels.HEADER_ORDER.items():
+    for table, heads in _HEADER_ORDER.items():
         key = table_text.get(table, "")
-        hits = [re.search(h, key) for h in heads]
+        hits = [h.search(key) for h in heads]
         if all(hits) and [m.start() for m in hits] != sorted(m.start() for m in hits):
             out.append(table)
     return out
