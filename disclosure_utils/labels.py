@@ -73,6 +73,11 @@ def _unquoted(text: str) -> str:
     return text
 
 
+def any_of(words) -> re.Pattern:
+    """A regex that finds a text holding any of `words` (one search, not a loop over them)."""
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def fuzzy(literal: str) -> str:
     """A regex for `literal` that tolerates whitespace between its characters."""
     return r"\s*".join(re.escape(ch) for ch in literal)
@@ -161,8 +166,7 @@ def strip_notes(label: str) -> str:
 
 
 _EXACT = {table: {e for _, _, exact in rows for e in exact} for table, rows in ROWS.items()}
-_KEYWORDS = {table: re.compile("|".join(re.escape(k) for _, keywords, _ in rows for k in keywords))
-             for table, rows in ROWS.items()}
+_KEYWORDS = {table: any_of(k for _, keywords, _ in rows for k in keywords) for table, rows in ROWS.items()}
 
 
 @lru_cache(maxsize=1024)  # few entries: a label may be long (a DOCX layout table's cell)

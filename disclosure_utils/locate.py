@@ -46,13 +46,8 @@ def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
 _CAPTION = re.compile(labels.CAPTION)
 
 
-def _any_of(words) -> re.Pattern:
-    """A regex that finds a label holding any of `words` (one search, not a loop over them)."""
-    return re.compile("|".join(map(re.escape, words)))
-
-
-_PROACTIVE_WORDS = _any_of(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
-_REQUESTS_HEADER, _REVIEW_HEADER = _any_of(labels.REQUESTS_HEADER), _any_of(labels.REVIEW_HEADER)
+_PROACTIVE_WORDS = labels.any_of(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
+_REQUESTS_HEADER, _REVIEW_HEADER = labels.any_of(labels.REQUESTS_HEADER), labels.any_of(labels.REVIEW_HEADER)
 
 
 @lru_cache(maxsize=values.CACHE_SIZE)
