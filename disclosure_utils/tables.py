@@ -137,12 +137,10 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
         return
     agreed = _agree(cands, len(cols))
     b.cells_of(table, row, zip(cols, agreed, [rr.source] * len(cols), strict=True), template)
-    if None in agreed:
-        for col, part in zip(cols, agreed, strict=True):
-            if part is None:
-                b.ambiguous(table, row, col, rr.run or "", rr.source)
+    open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None] if None in agreed else []
+    for col in open_cols:
+        b.ambiguous(table, row, col, rr.run or "", rr.source)
     if len(cands) > 1:
-        open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None]
         shown = "; ".join("|".join(c) for c in cands[:8]) + (" …" if len(cands) > 8 else "")
         if open_cols:
             b.open[(table, row)] = (rr, cols, template, cands)
