@@ -229,7 +229,7 @@ class _Run:
     def compare(self, check, table, row, column, what, parts, printed, *, lhs, rhs, severity="error"):
         """Identity sum(parts) == sum(printed); lhs/rhs describe the two sides in the message."""
         if self.cells.holds(parts, printed):  # the common case, told in one pass: every cell a number, sums equal
-            self.tally["used" if (check, table, row, column) in self.used else "passed"] += 1
+            self.held(check, table, row, column)
             return
         e, e_blocked, e_blanks = self.cells.side(parts)
         o, o_blocked, o_blanks = self.cells.side(printed)
@@ -247,8 +247,13 @@ class _Run:
                 o,
                 f"{what}: {lhs} = {e:g} but {rhs} = {o:g} {self.note(e_blanks + o_blanks)}",
             )
-        else:  # an identity that chose the reading of glued digits holds by construction: used, not passed
-            self.tally["used" if (check, table, row, column) in self.used else "passed"] += 1
+        else:
+            self.held(check, table, row, column)
+
+    def held(self, check: str, table: str, row: str, column: str) -> None:
+        """Count an identity that holds: passed, or used when it chose the reading of glued digits (it holds by
+        construction)."""
+        self.tally["used" if (check, table, row, column) in self.used else "passed"] += 1
 
 
 @cache
@@ -300,12 +305,11 @@ def _t3(run: _Run, template: str) -> None:
     cells = run.cells
     other_rows = tuple(_other_rows(cells, template))
     if _t3_holds(cells, template, other_rows):
-        instances = [("T3_ROWSUM", R, r, "") for r in _t3_grid(template)[0]] + [
-            (check, R, "", c) for check in ("T3_COL", "T3_DISP") for c in COLUMNS
-        ]
-        used = sum(i in run.used for i in instances)
-        run.tally["used"] += used
-        run.tally["passed"] += len(instances) - used
+        for r in _t3_grid(template)[0]:
+            run.held("T3_ROWSUM", R, r, "")
+        for c in COLUMNS:
+            run.held("T3_COL", R, "", c)
+            run.held("T3_DISP", R, "", c)
         return
     disposition = _disposition_keys(other_rows)
     for c, (parts, printed) in _T3_COL_KEYS.items():
