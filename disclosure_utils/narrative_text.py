@@ -104,9 +104,7 @@ def _normalise(doc: Document) -> _Text:
         for c, r in changed.items():
             s = s.replace(c, r)
     t = _Text(text, s, at, origin, set(), [])
-    # a line break is whitespace, never inside a segment: the segment after it starts the line
-    after = [bisect_left(t.origin, p) for sep in "\n\r" for p in _find_all(text, sep)]
-    t.line_starts = {0, *(t.at[k] if k < len(t.at) else len(t.s) for k in after)}
+    t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
     t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(blocks, texts)) if x < y]
     return t
 
