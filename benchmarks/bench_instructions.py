@@ -26,13 +26,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _passes(files: list[Path], n: int) -> bool:
-    from bench_stages import CONTENT_CACHES  # run as a script: benchmarks/ is on sys.path
+    from bench_stages import clear_content_caches  # run as a script: benchmarks/ is on sys.path
 
     import disclosure_utils as du
 
     for _ in range(n):
-        for fn in CONTENT_CACHES:
-            fn.cache_clear()
+        clear_content_caches()
         for path in files:
             with contextlib.suppress(du.ReportError):
                 du.read_report(path)

@@ -18,7 +18,9 @@ import io
 from pathlib import Path
 
 import pandas as pd
-from bench_stages import CONTENT_CACHES, _cpu, corpus_passes  # run as a script: benchmarks/ is on sys.path
+
+# run as a script: benchmarks/ is on sys.path
+from bench_stages import _cpu, clear_content_caches, corpus_passes
 
 import disclosure_utils as du
 from disclosure_utils import tables
@@ -69,8 +71,7 @@ def _paired(path: Path, repeat: int) -> tuple[float, float, float]:
         times = []
         for fn in (lambda: du.read_report(path), lambda: pd.read_html(io.StringIO(html)),
                    lambda: tables.recognise(load_document(path))):
-            for cache in CONTENT_CACHES:
-                cache.cache_clear()
+            clear_content_caches()
             times.append(_cpu(fn))
         if n:
             best = [min(b, t) for b, t in zip(best, times, strict=True)]

@@ -33,6 +33,12 @@ CONTENT_CACHES = (labels.row_code, tables._row_split, tables._review_splits, val
                   values.parse, locate._label_key, locate._context)
 
 
+def clear_content_caches() -> None:
+    """Forget what earlier reads left in `CONTENT_CACHES`: the next read gains from nothing read before."""
+    for fn in CONTENT_CACHES:
+        fn.cache_clear()
+
+
 def best_time(fn, repeat: int) -> float:
     """Best CPU time of `repeat` calls after one warm-up call, in seconds."""
     fn()
@@ -55,8 +61,7 @@ def corpus_passes(files: list[Path], stages, repeat: int) -> pd.DataFrame:
     in order after clearing `CONTENT_CACHES`. `stages(path)` yields (stage, seconds) for one file."""
     best: dict[tuple[str, str], float] = {}
     for n in range(repeat + 1):
-        for fn in CONTENT_CACHES:
-            fn.cache_clear()
+        clear_content_caches()
         for path in files:
             for stage, seconds in stages(path):
                 if n:  # the first pass compiles patterns and fills structural caches: a warm-up
