@@ -2,7 +2,8 @@
 
 Rules (templates.md §6.5): a number has no leading zero unless it is "0"; a sign only starts an
 `items_change` cell; decimals and units only in `amount_yuan`; whitespace in the run is a cell
-boundary; a dash or slash is one cell. Identities then choose between the candidates (tables.py).
+boundary; a dash or slash is one cell. A "-" glued before digits is a sign or a dash cell: both readings are
+candidates. Identities then choose between the candidates (tables.py).
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
-TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／]|(?<![\d])-(?![\d])")
+TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／\-−]")
 _KIND = {
     "int": re.compile(r"0|[1-9]\d*"),
     "signed": re.compile(r"[+\-−]?(?:0|[1-9]\d*)"),
     "amount": re.compile(rf"(?:0|[1-9]\d*)(?:\.\d+)?{UNIT}?"),
 }
-DASHES = frozenset({"—", "–", "/", "／", "-"})
+DASHES = frozenset({"—", "–", "/", "／", "-", "−"})
+_MINUS = ("-", "−")  # a sign, or a dash cell, when glued before digits
 MAX_STEPS = 200_000
 CACHE_BUDGET = 20_000  # candidates the caches of splits (`cached`) hold in all: a few MB at most
 
@@ -107,6 +109,10 @@ def candidates(
             if prune is None or prune(new):
                 rec(ti + 1, 0, new, m + 1)
             return
+        if ci == 0 and tok[0] in _MINUS and m + 1 < n:  # "-29": also a dash cell, then 29
+            new = acc + (tok[0],)
+            if prune is None or prune(new):
+                rec(ti, 1, new, m + 1)
         size = lengths[ti]
         steps += size - ci  # one step per cut point considered
         if steps > MAX_STEPS:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from .labels import fold
 
-NA_TEXTS = frozenset({"-", "—", "–", "－", "——", "/", "／", "无", "N/A", "n/a", "NA", "\\"})
+NA_TEXTS = frozenset({"-", "−", "—", "–", "－", "——", "/", "／", "无", "N/A", "n/a", "NA", "\\"})
 _NUMBER = re.compile(r"^(?P<sign>[+\-−])?(?P<num>\d{1,3}(?:,\d{3})+|\d+)(?P<dec>\.\d+)?\s*(?P<unit>万元|万|亿元|亿|元|件|条|个|项|次)?$")
 _DIGITS = re.compile(r"[\d\s.,+\-]+")
 _MULTIPLIER = {"万元": 10_000, "万": 10_000, "亿元": 100_000_000, "亿": 100_000_000, "元": 1}

@@ -123,6 +123,28 @@ def test_cell_fixed_by_every_candidate_is_read(glued):
     assert _cell(glued.cells, "proactive", "admin_fees", "items_change").value == -15
 
 
+@pytest.mark.parametrize(
+    "name, printed, glued, table, row, cells",
+    [
+        # a dash for a blank total, glued after the digits: never dropped, never a 0 the report did not print
+        ("pingtan-2024", "予以公开710000071", "予以公开7100000-", "requests", "granted",
+         [None, None, 0, 0, 0, 0, "na"]),
+        ("pingtan-2020", "行政事业性收费35-15", "行政事业性收费35-", "proactive", "admin_fees", [35, "na"]),
+        # "-29" after a count: a sign (−2|9) or a dash cell then 29; no identity chooses
+        ("pingtan-2020", "行政强制1262629", "行政强制126-29", "proactive", "admin_coercion", [126, None, None]),
+    ],
+)
+def test_a_dash_glued_to_digits_is_a_cell(name, printed, glued, table, row, cells):
+    text = (reports_dir() / f"{name}.txt").read_text(encoding="utf-8")
+    assert text.count(printed) == 1
+    got = recognise(_doc(text.replace(printed, glued)))
+    read = got.cells[(got.cells.table == table) & (got.cells.row == row)]
+    assert [v if k == "number" else (k if k == "na" else None) for v, k in zip(read.value, read.kind, strict=True)] == cells
+    assert set(read.kind[[c is None for c in cells]]) <= {"ambiguous"}
+    if None in cells:
+        assert (got.findings[got.findings.row == row].check == "READ_AMBIGUOUS").any()
+
+
 def test_vanished_blanks_are_not_left_aligned():
     text = GLUED_V2019.replace("一、本年新收政府信息公开申请数量640020470", "一、本年新收政府信息公开申请数量38 4 42")
     got = recognise(_doc(text))
@@ -135,7 +157,7 @@ def test_vanished_blanks_are_not_left_aligned():
 @pytest.mark.parametrize(
     ("raw", "unit", "value", "kind"),
     [("", None, math.nan, "blank"), ("0", None, 0, "number"), ("-", None, math.nan, "na"),
-     ("—", None, math.nan, "na"), ("/", None, math.nan, "na"), ("无", None, math.nan, "na"),
+     ("—", None, math.nan, "na"), ("−", None, math.nan, "na"), ("/", None, math.nan, "na"), ("无", None, math.nan, "na"),
      ("+2", None, 2, "number"), ("-8", None, -8, "number"), ("209万", "", 2_090_000, "number"),
      ("251000元", "", 251_000, "number"), ("24252.311082", "万元", 242_523_110.82, "number"),
      ("1,235", None, 1235, "number"), ("约三十", None, math.nan, "text")],
