@@ -302,3 +302,23 @@ def test_colspan_is_read_as_html_reads_it(attribute, span):
     page = f'<html><body><table><tr><td colspan="{attribute}">本年新收</td><td>1</td></tr></table></body></html>'
     (grid,) = read_html(page.encode("utf-8"), "span.html").grids
     assert grid.rows[0][0].colspan == span
+
+
+def test_page_cut_inside_a_table_row_leaves_that_row_out(tmp_path):
+    """A download cut inside a cell (`<p align="center`, before its 0) read that 0 as a blank: the cut row
+    is left out, so it is reported missing, and every row before it reads as in the whole page."""
+    import disclosure_utils as du
+
+    data = _bytes("shanghai-gov-office-2019")
+    at = data.index("其他对外管理服务事项".encode())
+    cut = data[: data.rindex(b'<p align="center', at, data.index(b"</tr>", at)) + 16]  # in the row's last cell
+    assert cut.endswith(b'<p align="center')
+    (page := tmp_path / "cut.html").write_bytes(cut)
+    whole = du.read_report(reports_dir() / "shanghai-gov-office-2019.html").cells
+    report = du.read_report(page)
+    assert "other_external_services" not in set(report.cells.row)
+    missing = report.findings[report.findings.check == "READ_MISSING_ROW"]
+    assert "other_external_services" in set(missing.row)
+    assert len(report.cells) == 9 and report.cells.equals(whole.head(9))
+    # a page whose tables are all closed keeps every row
+    assert read_html(data, "whole.html").grids == _read("shanghai-gov-office-2019").grids

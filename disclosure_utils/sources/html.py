@@ -66,7 +66,7 @@ def read_html(data: bytes, path: str) -> Document:
         raise ReportError(path, f"the HTML parser stopped early: {fatal[0]}")
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
-    grids = _grids(root)
+    grids = _grids(root, _cut_row(text, root))
     for node in root.iter(*_BLOCK, "br"):  # mark every line boundary left outside the grids
         own, tail = node.text, node.tail
         try:
@@ -163,13 +163,27 @@ def _title(root: etree._Element) -> str | None:
     return None
 
 
-def _grids(root: etree._Element) -> dict[str, Grid]:
-    """Turn each innermost table into a Grid and leave in its place a line the grid is keyed by."""
+def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
+    """The row a download cut short: the page ends inside its last <tr> (no </tr> or </table> after it).
+    Its cells may have lost text (a 0 cut off reads blank), so it is left out of its grid."""
+    at = max(text.rfind("<tr"), text.rfind("<TR"))
+    tail = text[at:].lower()
+    if at < 0 or tail[3:4] not in (" ", "\t", "\n", "\r", ">", "/") or "</tr" in tail or "</table" in tail:
+        return None
+    rows = list(root.iter("tr"))
+    return rows[-1] if rows else None
+
+
+def _grids(root: etree._Element, cut: etree._Element | None = None) -> dict[str, Grid]:
+    """Turn each innermost table into a Grid and leave in its place a line the grid is keyed by; the row
+    `cut` is left out."""
     grids: dict[str, Grid] = {}
     for table in [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]:
         t = len(grids) + 1
         rows, texts = [], []
         for r, tr in enumerate(table.iter("tr"), 1):
+            if tr is cut:
+                continue
             row = []
             for c, td in enumerate(tr.iterchildren("td", "th"), 1):
                 texts.append(text := _cell_text(td))
