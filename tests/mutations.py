@@ -16,6 +16,10 @@ Kinds:
   labels (a label with its row number, e.g. ``1.属于国家秘密``, up to the next label).
 - ``change_digit``: one ASCII digit anywhere in the text (tags and attributes included) replaced by
   another; `Mutant.digit` holds (old, new).
+- ``dash_digit``: the last ASCII digit of a number (a one-digit cell, or the end of a glued run)
+  replaced by a dash or slash (``-``, ``—``, ``/``), as a report prints for "not applicable";
+  `Mutant.digit` holds (old, dash). Row numbers (``3.``, ``3、``, ``（3）``) are left alone: a report
+  prints no dash there.
 - ``insert_junk``: 1–12 characters from `JUNK`, or one of `JUNK_STRINGS` (markup, entities), at a
   random place that does not split a digit run. Junk holds no digit, sign, dash, decimal point, unit
   or anything folded into one, so it changes no printed value (only, perhaps, the layout around it).
@@ -40,9 +44,11 @@ from pathlib import Path
 from disclosure_utils.document import Cell, Document, Grid, Paragraph
 
 KINDS = ("truncate", "delete_line", "duplicate_line", "delete_row", "duplicate_row", "swap_rows",
-         "change_digit", "insert_junk", "gbk", "strip_whitespace", "wrap_html",
+         "change_digit", "dash_digit", "insert_junk", "gbk", "strip_whitespace", "wrap_html",
          "pdf_truncate", "pdf_cut", "pdf_flip")  # fmt: skip
 PDF_BYTE_KINDS = ("pdf_truncate", "pdf_cut", "pdf_flip")
+DASH_MARKS = ("-", "—", "/")
+_DASHABLE = r"(?<![(（])[0-9](?![0-9.．、)）])"  # a number's last digit; not a row number's
 
 JUNK = (
     "abcxyzQWE!@#$%^&*()_=[]{};:'\"<>?|`~ \t\n\r\u3000\xa0\u200b\u200d\ufeff\x00\x01\x1b\x7f\ufffd\ufdd0\ufdd1"
@@ -95,7 +101,7 @@ class Mutant:
     detail: str  # what was changed
     data: bytes | None = None  # the mutated file, or …
     doc: Document | None = None  # … the mutated Document (PDF)
-    digit: tuple[str, str] | None = None  # change_digit: (old, new)
+    digit: tuple[str, str] | None = None  # change_digit, dash_digit: (old, new)
 
     @property
     def name(self) -> str:
@@ -121,7 +127,7 @@ def form_of(name: str, data: bytes) -> str:
 def applicable(form: str) -> tuple[str, ...]:
     if form == "pdf":
         return ("delete_line", "duplicate_line", "delete_row", "duplicate_row", "swap_rows", "change_digit",
-                "insert_junk", "strip_whitespace", "truncate", *PDF_BYTE_KINDS)  # fmt: skip
+                "dash_digit", "insert_junk", "strip_whitespace", "truncate", *PDF_BYTE_KINDS)  # fmt: skip
     return tuple(k for k in KINDS if k not in PDF_BYTE_KINDS)
 
 
@@ -174,13 +180,13 @@ class Mutator:
             return _utf8(orig, kind, detail, "\n".join(lines))
         if kind in ("delete_row", "duplicate_row", "swap_rows"):
             return self._rows(rng, orig, kind)
-        if kind == "change_digit":
-            positions = [m.start() for m in re.finditer(r"[0-9]", text)]
+        if kind in ("change_digit", "dash_digit"):
+            positions = [m.start() for m in re.finditer(_DASHABLE if kind == "dash_digit" else r"[0-9]", text)]
             if not positions:
                 return None
             at = rng.choice(positions)
             old = text[at]
-            new = rng.choice([d for d in "0123456789" if d != old])
+            new = rng.choice(DASH_MARKS if kind == "dash_digit" else [d for d in "0123456789" if d != old])
             return Mutant(orig.name, kind, f"char {at}: {old}→{new} in {_short(text[max(at - 20, 0) : at + 20])}",
                           data=(text[:at] + new + text[at + 1 :]).encode("utf-8"), digit=(old, new))  # fmt: skip
         if kind == "insert_junk":
@@ -378,11 +384,12 @@ def _pdf_doc(rng: random.Random, orig: Original, kind: str) -> Mutant | None:
             orig, kind, f"document cut inside block {i + 1} ({orig.doc.blocks[i].source})", blocks
         )
     texts = _texts(blocks)  # (block, row, cell) → text
-    if kind == "change_digit":
-        spots = [(k, m.start()) for k, t in texts.items() for m in re.finditer(r"[0-9]", t)]
+    if kind in ("change_digit", "dash_digit"):
+        digits = _DASHABLE if kind == "dash_digit" else r"[0-9]"
+        spots = [(k, m.start()) for k, t in texts.items() for m in re.finditer(digits, t)]
         k, at = rng.choice(spots)
         old = texts[k][at]
-        new = rng.choice([d for d in "0123456789" if d != old])
+        new = rng.choice(DASH_MARKS if kind == "dash_digit" else [d for d in "0123456789" if d != old])
         blocks = _set_text(blocks, k, texts[k][:at] + new + texts[k][at + 1 :])
         return _doc_mutant(
             orig, kind, f"{k} char {at}: {old}→{new} in {_short(texts[k])}", blocks, digit=(old, new)

@@ -6,13 +6,19 @@ returns, its cells are compared with the original report's cells (key: table, ro
 compared: kind and value):
 
 - an equal cell is fine;
-- a cell that differs (changed, gone, or new) must be *flagged*: the mutant's cell is `ambiguous`,
-  or its table has a finding of severity error or warning, or its row has a finding of any severity
-  (e.g. READ_RESOLVED naming the split it chose). Otherwise it is *silently different*.
+- a cell that differs (changed or new) must be *flagged*: the mutant's cell is `ambiguous`, or a
+  finding of severity error or warning, or a reading finding (READ_*), names it: its table, and its
+  row and column where the finding gives them (READ_RESOLVED names the row whose split it chose, T3_COL
+  the column). A warning elsewhere in the table excuses nothing. A cell gone from the mutant invents
+  nothing: a warning anywhere in its table (READ_MISSING_ROW …) flags it. A cell the original left
+  `ambiguous` has no printed value to compare with. Otherwise a differing cell is *silently different*.
 - ``change_digit`` legitimately changes one printed value: the one differing cell that is a number
   in both readings and whose raw text is the original raw with exactly one character changed, from
   the mutated digit's old value to its new one, reads the new printed number correctly and is not
-  silently different. Any other differing cell of that mutant must be flagged as above.
+  silently different. ``dash_digit`` likewise: the cell holding the dash reads `na` (in a glued run the
+  dash may take a cell of its own), or, in one printed cell with digits, as that text reads (`text`; a
+  sign in "-1"). Any other differing cell of that mutant must be
+  flagged as above.
 
 Findings of `checks.check` count as flags; narrative facts do not (the tables are checked with no
 narrative, so a NARR warning cannot excuse a wrong cell).
@@ -41,7 +47,7 @@ from unittest import mock
 import pytest
 
 import disclosure_utils as du
-from disclosure_utils import checks, meta, narrative, sources, tables
+from disclosure_utils import checks, meta, narrative, sources, tables, values
 from disclosure_utils import report as report_module
 from disclosure_utils.report import Report
 
@@ -116,25 +122,44 @@ def _same(a: dict | None, b: dict | None) -> bool:
 
 
 def _digit_read(before: dict | None, after: dict | None, digit: tuple[str, str] | None) -> bool:
-    """Is `after` the cell `before` with the mutated digit changed, read as the new printed number?"""
-    if digit is None or before is None or after is None or not before["kind"] == after["kind"] == "number":
+    """Is `after` the cell `before` with the mutated digit changed, read as what is now printed: the new
+    number; for a dash, the dash itself read `na` (in a glued run it may take a cell of its own), or the
+    cell's printed text as it reads (`text` beside digits, a sign in "-1")?"""
+    if digit is None or before is None or after is None or before["kind"] != "number":
         return False
     a, b = before["raw"], after["raw"]
+    if not digit[1].isdigit() and b == digit[1] and after["kind"] == "na":
+        return True
     diff = [i for i in range(len(a)) if len(a) == len(b) and a[i] != b[i]]
-    return len(a) == len(b) and len(diff) == 1 and (a[diff[0]], b[diff[0]]) == digit
+    if not (len(a) == len(b) and len(diff) == 1 and (a[diff[0]], b[diff[0]]) == digit):
+        return False
+    if digit[1].isdigit():
+        return after["kind"] == "number"
+    return _same(after, dict(zip(("value", "kind"), values.parse(b)[:2], strict=True)))
+
+
+def _covers(finding: dict, key: tuple[str, str, str]) -> bool:
+    """The finding names the cell: its table, and its row and column where the finding gives them."""
+    table, row, column = key
+    return finding["table"] == table and finding["row"] in ("", row) and finding["column"] in ("", column)
 
 
 def _unflagged(base: dict, cells: dict, findings: list[dict], digit) -> tuple[list, int, int, int]:
     """(silent differing cells, of which in a table without any finding, flagged cells, digit reads)."""
-    loud = {f["table"] for f in findings if f["severity"] in ("error", "warning")}
-    rows = {(f["table"], f["row"]) for f in findings}
+    flags = [f for f in findings if f["severity"] in ("error", "warning") or f["check"].startswith("READ_")]
+    loud = {f["table"] for f in flags}
     tables_with_findings = {f["table"] for f in findings}
     silent, flagged, digit_reads = [], 0, 0
     for key in base.keys() | cells.keys():
         before, after = base.get(key), cells.get(key)
         if _same(before, after):
             continue
-        if after is not None and after["kind"] == "ambiguous" or key[0] in loud or key[:2] in rows:
+        if (
+            after is not None and after["kind"] == "ambiguous"
+            or before is not None and before["kind"] == "ambiguous"  # no printed value to be wrong about
+            or after is None and key[0] in loud  # gone, nothing invented: the table says it is incomplete
+            or any(_covers(f, key) for f in flags)
+        ):
             flagged += 1
         elif not digit_reads and _digit_read(before, after, digit):
             digit_reads += 1
