@@ -30,7 +30,8 @@ MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried agains
 # rows with them; the checks compare them with the cell.
 NARRATIVE_CELLS = {
     "normative_docs_issued": ("proactive", "normative_docs", {"v2021": "issued", "v2019": "made"}),
-    "normative_docs_in_force": ("proactive", "normative_docs", {"v2021": "in_force", "v2019": "published_total"}),
+    # v2019 has no in-force column: its 对外公开总数量 (published_total) counts documents made public, not in force
+    "normative_docs_in_force": ("proactive", "normative_docs", {"v2021": "in_force"}),
 }
 
 

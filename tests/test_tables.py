@@ -220,6 +220,26 @@ def test_narrative_count_narrows_a_glued_row():
     assert len(msg) == 1 and "77|132|470" in msg[0] and "制发的规范性文件77件" in msg[0]
 
 
+def test_an_in_force_count_does_not_narrow_the_v2019_public_total(tmp_path):
+    """v2019's 对外公开总数量 is not v2021's 现行有效件数 (templates.md §2.3): pingtan-2020 prints 规范性文件
+    “7777166” (77|77|166); a sentence saying 现行有效规范性文件66件 must not pick 77|77|66… or any split."""
+    path = reports_dir() / "pingtan-2020.txt"
+    text = path.read_text(encoding="utf-8")
+    anchor = "（3）推进行政法规规章规范性文件专项清理工作。"
+    assert text.count(anchor) == 1
+    (mutant := tmp_path / "pingtan-2020.txt").write_text(
+        text.replace(anchor, anchor + "清理后现行有效规范性文件66件。"), encoding="utf-8"
+    )
+    report, original = du.read_report(mutant), du.read_report(path)
+    assert "normative_docs_in_force" in set(report.narrative.metric)
+
+    def row(r):
+        return r.cells[r.cells.row == "normative_docs"][["column", "kind", "raw"]].values.tolist()
+
+    assert row(report) == row(original)
+    assert not ((report.findings.check == "NARR") & (report.findings.row == "normative_docs")).any()
+
+
 def test_spaced_values_fewer_than_cells_are_ambiguous():
     """“规范性文件 6  11”: the 本年新公开数量 cell may have vanished; 6|1|1 would be a guess."""
     text = GLUED_V2019.replace("规范性文件898989", "规范性文件 6  11 ")
