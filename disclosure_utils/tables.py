@@ -395,6 +395,9 @@ def recognise(doc: Document) -> Recognised:
         for c in b.cells:
             if c["table"] == table:
                 c.update(kind="ambiguous", value=math.nan)
+        # nothing chose its cells: no narrative narrows them, no identity counts as used
+        b.open = {key: row for key, row in b.open.items() if key[0] != table}
+        b.used = {u for u in b.used if u[1] != table}
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")

@@ -266,6 +266,21 @@ def test_columns_printed_in_another_order_are_not_read_by_position():
     assert not (recognise(_doc(GLUED_V2019)).findings.check == "READ_HEADER").any()
 
 
+def test_a_table_with_misordered_headers_is_not_read_by_position_even_by_the_narrative(tmp_path):
+    """pingtan-gwh-2022 with 本年废止件数 printed before 本年制发件数: every table-二 cell stays ambiguous,
+    including the glued normative_docs row its narrative (规范性文件34件) could otherwise narrow."""
+    text = (reports_dir() / "pingtan-gwh-2022.txt").read_text(encoding="utf-8")
+    assert text.count("本年制发件数 本年废止件数") == 1
+    (mutant := tmp_path / "gwh.txt").write_text(
+        text.replace("本年制发件数 本年废止件数", "本年废止件数 本年制发件数"), encoding="utf-8"
+    )
+    report = du.read_report(mutant)
+    assert (report.findings.check == "READ_HEADER").sum() == 1
+    proactive = report.cells[report.cells.table == "proactive"]
+    assert len(proactive) > 0 and set(proactive.kind) == {"ambiguous"}
+    assert not any(u[1] == "proactive" for u in report.used)
+
+
 def test_grid_cell_with_two_numbers_beside_a_blank_is_not_rejoined():
     """A cell printing '1 0' next to a blank cell: joining the row would let the blank vanish."""
     from disclosure_utils.document import Cell, Grid
