@@ -206,8 +206,9 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                 continue
             printed = " | ".join(values.clean(raw) for raw, _ in rr.cells)
             if run is None:
-                b.finding("READ_SHAPE", "warning", table, code, "", f"row has {len(rr.cells)} value cells "
-                          f"({printed}) where the {template} table has {len(cols)}; marked ambiguous")
+                shape = (f"a cell of the row holds several values ({printed})" if len(rr.cells) == len(cols) else
+                         f"row has {len(rr.cells)} value cells ({printed}) where the {template} table has {len(cols)}")
+                b.finding("READ_SHAPE", "warning", table, code, "", f"{shape}; marked ambiguous")
                 for col in cols:
                     b.ambiguous(table, code, col, printed, rr.source)
                 continue

@@ -322,3 +322,19 @@ def test_page_cut_inside_a_table_row_leaves_that_row_out(tmp_path):
     assert len(report.cells) == 9 and report.cells.equals(whole.head(9))
     # a page whose tables are all closed keeps every row
     assert read_html(data, "whole.html").grids == _read("shanghai-gov-office-2019").grids
+
+
+def test_a_footnote_mark_is_not_read_as_more_digits(tmp_path):
+    """Shanghai's 258 (予以公开, 自然人) with a footnote mark, 258<sup>1</sup>, read as 2581 before."""
+    import disclosure_utils as du
+
+    data = _bytes("shanghai-gov-office-2019")
+    printed = b'<p align="center">258</p>'
+    assert data.count(printed) == 1
+    (page := tmp_path / "sup.html").write_bytes(data.replace(printed, b'<p align="center">258<sup>1</sup></p>'))
+    assert "258 1" in [c.text for g in read_html(page.read_bytes(), "sup.html").grids for row in g.rows for c in row]
+    report = du.read_report(page)
+    granted = report.cells[(report.cells.table == "requests") & (report.cells.row == "granted")]
+    assert set(granted.kind) == {"ambiguous"}
+    (message,) = report.findings[(report.findings.check == "READ_SHAPE") & (report.findings.row == "granted")].message
+    assert message.startswith("a cell of the row holds several values (258 1 |")

@@ -220,7 +220,8 @@ def _cell_text(td: etree._Element) -> str:
 
 
 def _cell_parts(node: etree._Element, parts: list[str]) -> None:
-    """The text under `node` in order, with a line mark at each <br> and around each block element."""
+    """The text under `node` in order, with a line mark at each <br> and around each block element, and a
+    space around each <sup>/<sub>."""
     if node.text:
         parts.append(node.text)
     for child in node:
@@ -230,6 +231,10 @@ def _cell_parts(node: etree._Element, parts: list[str]) -> None:
             parts.append(_LINE)
             _cell_parts(child, parts)
             parts.append(_LINE)
+        elif child.tag in ("sup", "sub"):  # a footnote mark: set apart, not more digits of the number before it
+            parts.append(" ")
+            _cell_parts(child, parts)
+            parts.append(" ")
         else:
             _cell_parts(child, parts)
         if child.tail:
