@@ -72,8 +72,12 @@ def _seconds(text: str) -> float:
 def _build(args: argparse.Namespace) -> int:
     from .corpus import TIME_LIMIT, build_corpus, summary
 
-    reports = build_corpus(args.dir, args.out, jobs=args.jobs, progress=not args.quiet,
-                           time_limit=TIME_LIMIT if args.time_limit is None else args.time_limit or None)
+    try:
+        reports = build_corpus(args.dir, args.out, jobs=args.jobs, progress=not args.quiet,
+                               time_limit=TIME_LIMIT if args.time_limit is None else args.time_limit or None)
+    except FileNotFoundError as exc:  # the reports folder named does not exist
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(summary(reports))
     return 0
 

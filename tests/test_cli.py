@@ -45,3 +45,8 @@ def test_build_lists_refusals(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "1 read" in out and "1 refused" in out and "pre-2019" in out
     assert (tmp_path / "out" / "cells.parquet").exists() and (tmp_path / "out" / "reports.csv").exists()
+
+
+def test_build_from_a_missing_folder_exits_2_naming_it(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "no-such-folder"), "-o", str(tmp_path / "out"), "-q"]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path / 'no-such-folder'}: no such folder or file\n"
