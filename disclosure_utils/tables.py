@@ -356,6 +356,9 @@ def _refuse(doc: Document) -> None:
     if len(text) < 200:
         raise ReportError(doc.path, f"no report tables: the page holds only {len(text)} characters "
                           "(a title or a link; the report may be an attachment)", kind="no_tables")
+    if "公开" not in text:  # every report says 信息公开: mojibake, or not a report
+        raise ReportError(doc.path, "no report tables found, and the text never says 公开: not a disclosure report, "
+                          "or text in an encoding other than UTF-8 and GB18030/GBK (Big5, say)", kind="no_tables")
     raise ReportError(doc.path, "no report tables found (none of tables 二–四 of the 2019/2021 "
                       "templates is printed in the text)", kind="no_tables")
 

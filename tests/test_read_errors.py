@@ -53,6 +53,19 @@ def test_html_page_without_tables(tmp_path):
     assert info.value.kind == "no_tables" and "news.html" in str(info.value)
 
 
+@pytest.mark.parametrize("encoding", ["big5", "shift_jis"])
+def test_a_report_in_an_encoding_read_as_gb18030_names_the_encoding(tmp_path, encoding):
+    """Big5 or Shift-JIS bytes decode as GB18030 mojibake: the reason says the encoding may be wrong, not
+    only that no table was found."""
+    text = (reports_dir() / "pingtan-jsp-2021.txt").read_text(encoding="utf-8")
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(path)
+    assert info.value.kind == "no_tables" and f"{encoding}.txt" in str(info.value)
+    assert "encoding other than UTF-8 and GB18030" in info.value.reason
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(du.ReportError, match="cannot open"):
         du.read_report(tmp_path / "absent.txt")
