@@ -9,6 +9,6 @@ class ReportError(Exception):
     def __init__(self, path: object, reason: str, *, kind: str = "unreadable", meta: dict | None = None):
         self.path = str(path)
         self.reason = reason
-        self.kind = kind  # unreadable | empty | binary | no_tables | pre2019 | limit | time | no_text_layer | …
+        self.kind = kind  # unreadable | empty | binary | no_tables | pre2019 | limit | time
         self.meta = meta or {}  # what could still be read (agency, year) for a refused report
         super().__init__(f"{self.path}: {reason}")

@@ -6,8 +6,6 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "reports"
 RAW = ROOT / "data" / "raw"
@@ -26,7 +24,3 @@ def manifest() -> list[dict]:
 def expected(name: str) -> dict:
     return json.loads((reports_dir() / "expected" / f"{name}.json").read_text(encoding="utf-8"))
 
-
-@pytest.fixture(scope="session")
-def shared_reports() -> Path:
-    return reports_dir()
