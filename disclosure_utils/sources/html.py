@@ -164,11 +164,13 @@ def _title(root: etree._Element) -> str | None:
 
 
 def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
-    """The row a download cut short: the page ends inside its last <tr> (no </tr> or </table> after it).
-    Its cells may have lost text (a 0 cut off reads blank), so it is left out of its grid."""
+    """The row a download cut short: the page ends inside its last <tr> (no </tr>, </table> or </body> after
+    it). Its cells may have lost text (a 0 cut off reads blank), so it is left out of its grid."""
     at = max(text.rfind("<tr"), text.rfind("<TR"))
     tail = text[at:].lower()
-    if at < 0 or tail[3:4] not in (" ", "\t", "\n", "\r", ">", "/") or "</tr" in tail or "</table" in tail:
+    if at < 0 or tail[3:4] not in (" ", "\t", "\n", "\r", ">", "/") or any(
+        end in tail for end in ("</tr", "</table", "</body")
+    ):
         return None
     rows = list(root.iter("tr"))
     return rows[-1] if rows else None
