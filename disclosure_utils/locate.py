@@ -26,6 +26,7 @@ class RowRead(NamedTuple):
     cells: tuple[tuple[str, str], ...] | None  # (raw text, source) per printed value cell
     run: str | None  # running text holding the row's values
     source: str
+    cut: bool = False  # the text ends inside the run (a download cut short): its last values may be lost
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         value = _VALUE_CHAR.search(s, kw_end, nxt)
         a = value.start() if value else nxt
         b = _RUN.match(s, a, nxt).end()
-        rows.append(RowRead(table, code, None, s[a:b].strip(), text.where(a, b)))
+        rows.append(RowRead(table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s)))
     return rows
 
 
@@ -178,7 +179,7 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
         if re.match(r"\s*[年月日号条件%]", s[m.end():m.end() + 2]):
             continue
         a, b = m.start(), m.end()
-        return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b))
+        return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b), b == len(s))
     return None
 
 

@@ -215,6 +215,9 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
+        if rr.cut:
+            _cut(b, rr, cols)
+            continue
         toks = split.tokens(rr.run or "")
         if not toks:  # the label is followed by the next one: nothing printed
             b.finding("READ_NO_VALUES", "info", table, code, "", "row prints no values; its cells are blank")
@@ -312,6 +315,10 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     """Table 四 printed as one glued run of 15 values: cut it by the three group totals."""
     (rr,) = rows
     cols = labels.REVIEW_COLUMNS
+    if rr.cut:
+        for group in labels.REVIEW_GROUPS:
+            _cut(b, rr._replace(code=group), cols)
+        return
     good, cands = _review_splits(tuple(split.tokens(rr.run or "")))
     chose = bool(good) and (cands is None or len(good) < len(cands))
     chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
@@ -321,6 +328,14 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
         _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "")
+
+
+def _cut(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...]) -> None:
+    """A row whose values the text ends inside: every cell ambiguous (a digit cut off changes every split)."""
+    b.finding("READ_CUT", "warning", rr.table, rr.code, "", f"the text ends inside the row's values {rr.run!r} "
+              "(a file cut short?): its last values may be lost; marked ambiguous")
+    for col in cols:
+        b.ambiguous(rr.table, rr.code, col, rr.run or "", rr.source)
 
 
 def _group_adds_up(prefix: tuple[str, ...]) -> bool:

@@ -145,6 +145,24 @@ def test_a_dash_glued_to_digits_is_a_cell(name, printed, glued, table, row, cell
         assert (got.findings[got.findings.row == row].check == "READ_AMBIGUOUS").any()
 
 
+@pytest.mark.parametrize(
+    ("name", "cut_after", "table", "row"),
+    [
+        ("pingtan-2024", "行政许可45", "proactive", "admin_license"),  # printed 行政许可4529: 45 would be a guess
+        ("pingtan-2020", "审结总计0000000000", "review_litigation", None),  # table 四's 15 zeros, cut at ten
+    ],
+)
+def test_a_row_the_text_ends_inside_is_ambiguous(name, cut_after, table, row):
+    """A download cut short inside a glued run: its digits may be missing, so no cell of the row is read."""
+    text = (reports_dir() / f"{name}.txt").read_text(encoding="utf-8")
+    got = recognise(_doc(text[: text.index(cut_after) + len(cut_after)]))
+    cells = got.cells[(got.cells.table == table) & ((got.cells.row == row) if row else True)]
+    assert len(cells) > 0 and set(cells.kind) == {"ambiguous"}
+    cut = got.findings[got.findings.check == "READ_CUT"]
+    assert set(cut.table) == {table} and len(cut) == (1 if row else 3)
+    assert not (recognise(_doc(text)).findings.check == "READ_CUT").any()
+
+
 def test_vanished_blanks_are_not_left_aligned():
     text = GLUED_V2019.replace("一、本年新收政府信息公开申请数量640020470", "一、本年新收政府信息公开申请数量38 4 42")
     got = recognise(_doc(text))
