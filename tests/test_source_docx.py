@@ -158,3 +158,22 @@ def test_continuation_cell_text_is_kept():
     document.save(buf)
     grid = reader.read_docx(buf.getvalue(), "continued.docx").grids[1]
     assert grid.rows[5][0].text == "三、本年度办理结果\n（续）" and grid.rows[5][0].rowspan == 22
+
+
+@pytest.mark.parametrize(
+    ("runs", "printed"),
+    [
+        ('<w:moveFrom w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:moveFrom><w:r><w:t>38</w:t></w:r>', "38"),
+        ('<w:del w:id="1" w:author="a"><w:r><w:delText>39</w:delText></w:r></w:del>'
+         '<w:ins w:id="2" w:author="a"><w:r><w:t>38</w:t></w:r></w:ins>', "38"),
+        ('<w:moveTo w:id="1" w:author="a"><w:r><w:t>38</w:t></w:r></w:moveTo>', "38"),
+    ],
+    ids=["moved-away", "deleted", "moved-here"],
+)
+def test_tracked_changes_print_only_their_result(runs, printed):
+    """A cell left with a tracked move read the moved-away 7 too: 738 for a printed 38."""
+    from lxml import etree
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    p = etree.fromstring(f'<w:p xmlns:w="{w}">{runs}</w:p>')
+    assert reader._paragraph_text(p) == printed

@@ -30,6 +30,7 @@ MAX_MEMBERS = 10_000  # files in the package
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NOT_PRINTED = frozenset({f"{_MC}Fallback", f"{_W}tabs", f"{_W}moveFrom", f"{_W}del"})
 _CONTAINERS = (
     f"{_W}sdt",
     f"{_W}sdtContent",
@@ -136,10 +137,11 @@ def _paragraph_text(p) -> str:
 
 
 def _hidden(el, stop) -> bool:
-    """Is `el` in a fallback copy (mc:Fallback), a tab stop definition, or a run marked hidden (w:vanish)?"""
+    """Is `el` in a fallback copy (mc:Fallback), a tab stop definition, text a tracked change moved or deleted
+    (w:moveFrom, w:del), or a run marked hidden (w:vanish)?"""
     node = el.getparent()
     while node is not None and node is not stop:
-        if node.tag in (f"{_MC}Fallback", f"{_W}tabs"):
+        if node.tag in _NOT_PRINTED:
             return True
         if node.tag == f"{_W}r":
             rpr = node.find(f"{_W}rPr")
