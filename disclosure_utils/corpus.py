@@ -59,7 +59,8 @@ from .report import Report, read_report
 from .schema import CELL_KINDS, SEVERITIES
 from .sources import sniff_format
 
-SUFFIXES = (".txt", ".htm", ".html", ".shtml", ".pdf", ".docx")
+# .doc/.wps are not read, only listed as refused with the reason (save them as DOCX or PDF)
+SUFFIXES = (".txt", ".htm", ".html", ".shtml", ".pdf", ".docx", ".doc", ".wps")
 FORMATS = ("text", "html", "pdf", "docx")
 TEMPLATES = ("v2019", "v2021", "mixed", "pre2019", "unknown")
 LONG = ("cells", "findings", "narrative")

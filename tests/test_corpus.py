@@ -136,6 +136,7 @@ def broken(tmp_path):
     (folder / "sub" / "truncated.html").write_bytes(shanghai[: len(shanghai) // 2])  # cut inside table 三
     shutil.copy(RAW / "ankang-natural-resources-2020.txt", folder / "sub")
     (folder / "manifest.csv").write_text("file\n")
+    (folder / "sub" / "legacy.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024))  # Word 97–2003
     return folder
 
 
@@ -143,13 +144,14 @@ def test_broken_files_never_stop_the_build(broken, tmp_path):
     reports = build_corpus(broken, tmp_path / "out", jobs=2, progress=False)
     rows = reports.set_index("file")
     assert list(rows.index) == ["empty.txt", "noise.pdf", "sub/ankang-natural-resources-2020.txt",
-                                "sub/truncated.html"]
+                                "sub/legacy.doc", "sub/truncated.html"]
+    assert rows.error["sub/legacy.doc"].startswith("an OLE compound file (a legacy .doc or .wps")
     assert rows.error["empty.txt"] == "the file is empty"
     assert rows.error["noise.pdf"] != "" and not rows.error["noise.pdf"].startswith("internal error")
     truncated = rows.loc["sub/truncated.html"]
     assert truncated.error != "" or truncated.n_warnings > 0  # refused, or read with its missing rows flagged
     assert rows.error["sub/ankang-natural-resources-2020.txt"] == ""
-    assert "4 files:" in summary(reports)
+    assert "5 files:" in summary(reports)
 
 
 def test_two_fresh_builds_are_byte_identical(broken, tmp_path):
@@ -173,7 +175,7 @@ def test_a_rebuild_reads_only_the_changed_file(broken, tmp_path, capsys):
     capsys.readouterr()
     reports = build_corpus(broken, out, jobs=1, progress=True)
     assert "1/1" in capsys.readouterr().err  # the progress bar counted one read
-    assert len(reports) == 4
+    assert len(reports) == 5
 
 
 def test_copies_are_read_once_and_a_year_from_the_name_is_each_copys_own(tmp_path, capsys):

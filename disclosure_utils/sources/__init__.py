@@ -9,6 +9,7 @@ from ..document import Document
 from ..errors import ReportError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a report larger than this is refused, not read
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .doc/.wps or an encrypted DOCX: the DOCX reader says so
 
 
 def sniff_format(data: bytes, path: str) -> str:
@@ -16,7 +17,7 @@ def sniff_format(data: bytes, path: str) -> str:
     head = data[:2048].lstrip()
     if head.startswith(b"%PDF"):
         return "pdf"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04") or data.startswith(OLE_MAGIC):
         return "docx"
     low = head.lower()
     if b"<html" in low or b"<!doctype html" in low or b"<table" in low or b"<body" in low or b"<div" in low:

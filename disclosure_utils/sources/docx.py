@@ -22,6 +22,7 @@ import docx
 
 from ..document import Block, Cell, Document, Grid, Paragraph
 from ..errors import ReportError
+from . import OLE_MAGIC
 
 MAX_UNPACKED = 100 * 1024 * 1024  # bytes the whole package may unpack to
 MAX_RATIO = 100  # how many times its compressed size one member may expand to
@@ -29,7 +30,6 @@ MAX_MEMBERS = 10_000  # files in the package
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NOT_PRINTED = frozenset({f"{_MC}Fallback", f"{_W}tabs", f"{_W}moveFrom", f"{_W}del"})
 _CONTAINERS = (
     f"{_W}sdt",
@@ -71,10 +71,9 @@ def read_docx(data: bytes, path: str) -> Document:
 
 
 def _check_zip(data: bytes, path: str) -> None:
-    if data.startswith(_OLE):
-        raise ReportError(
-            path, "an OLE compound file (a legacy .doc or an encrypted DOCX), not a DOCX that can be read"
-        )
+    if data.startswith(OLE_MAGIC):
+        raise ReportError(path, "an OLE compound file (a legacy .doc or .wps, or an encrypted DOCX), not a DOCX "
+                          "that can be read: save it as DOCX or PDF")
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
