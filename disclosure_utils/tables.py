@@ -172,7 +172,9 @@ def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | Non
     cells = list(rr.cells or ())
     while len(cells) > k and not values.clean(cells[-1][0]):
         cells.pop()
-    merged = any(values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1 for raw, _ in cells)
+    # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens
+    merged = any(values.parse(raw, amount_unit="")[1] == "text" and len(split.tokens(values.clean(raw))) > 1
+                 for raw, _ in cells)
     if len(cells) == k and not merged:
         return cells, None
     if not merged or len(cells) == k or any(not values.clean(raw) for raw, _ in cells):

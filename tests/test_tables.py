@@ -347,6 +347,23 @@ def test_v2021_fee_header_printed_in_yuan_is_read_in_yuan():
     assert fee("本年收费金额（单位：万元）") == 1_250_000_000
 
 
+@pytest.mark.parametrize(("printed", "yuan"), [("1,209,500元", 1_209_500), ("1,209.5万元", 12_095_000)])
+def test_an_amount_with_thousands_separators_in_a_grid_cell_is_one_value(printed, yuan):
+    """Its commas made three value tokens, and the row was taken for cells holding several values."""
+    from disclosure_utils.document import Cell, Grid
+
+    def row(*texts):
+        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
+
+    grid = Grid((row("第二十条第（九）项"), row("信息内容", "采购项目数量", "采购总金额"), row("政府集中采购", "10", printed)),
+                "table 1")
+    got = recognise(Document("amount.html", "html", [grid]))
+    cells = got.cells[got.cells.row == "central_procurement"]
+    assert cells[["column", "value", "kind"]].values.tolist() == [["projects", 10, "number"],
+                                                                  ["amount_yuan", yuan, "number"]]
+    assert not (got.findings.row == "central_procurement").any()
+
+
 def test_running_text_without_any_row_label_has_no_rows():
     """A report cut off right after a table's heading prints none of its labels (a truncated download)."""
     from disclosure_utils import locate
