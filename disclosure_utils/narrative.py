@@ -55,6 +55,10 @@ Rules, chosen for precision over recall:
   one channel in its clause (two channels: none; 微博、微信分别发布 N 条和 M 条 pairs them), or is a
   bare "共发布 N 条" right after a clause naming one channel. 栏目/专栏 counts, 依申请 counts, and
   counts after 历年/截至 in the sentence (cumulative) are not posts or views.
+- A change (同比增加 N 件: a count right after 增加/减少/增长/下降 …), the end of a range (3至5件), a count in
+  a clause naming last year (上年度/去年 …, but 上年度结转 is carried in), a count after a year earlier than
+  the report's in its sentence, and one kind in a list of post kinds (工作动态120条、通知公告30条) are not
+  facts.
 - Parts after 其中 are never reported as the total's metric (a part with the same metric as the
   total before 其中 is dropped); parts of other metrics (其中予以公开 N 件) are kept. Counts given
   with their share (…N 条，占 x%) are left out, except request dispositions.
@@ -108,6 +112,12 @@ _CHANNEL_MENTION = re.compile(
     r"网|栏目|专栏|微博|微信|公众号|公众平台|新媒体|抖音|头条号|视频号|客户端|APP|App"
 )
 _CUMULATIVE = re.compile(r"历年|截至|截止")
+# A count that is a change from last year (同比增加10件), a range's end (3至5件), or a count for another period
+# (上年度受理30件; 2022年受理30件 in a report on 2023): not this year's count.
+_CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|回落)了?\s*$")
+_RANGE_END = re.compile(r"\d\s*(?:至|到|~|～|-|—)\s*$")
+_OTHER_PERIOD = re.compile(r"(?<!结转)(?:上一?年|去年|前年)(?!度?结转)")
+_YEAR = re.compile(r"(20\d\d)年")
 _FOLLOW_ON = re.compile(
     r"(?:\d{4}年度?|今年|本年度?)?(?:并|同时|共|累计|全年|年内|共计|及时)*(?:发布|推送|发送|发表|更新|刊发)"
 )
@@ -356,8 +366,8 @@ def _keyword_distance(rule: _Rule, before: str, after: str) -> tuple[int, int] |
 class _Extractor:
     """Walks the sentences of each section and records the facts they state."""
 
-    def __init__(self, t: _Text, pdf: bool):
-        self.t = t
+    def __init__(self, t: _Text, pdf: bool, year: int | None = None):
+        self.t, self.year = t, year
         self.breaks = [] if pdf else sorted(t.line_starts)
         self.hints = count_hints(t.s)
         self.records: list[dict] = []
@@ -431,6 +441,8 @@ class _Extractor:
         seg_a = qz + 2 if qz >= 0 else seg_a
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
+        if _CHANGE.search(before) or _RANGE_END.search(before) or self._other_period(clauses, k, q.a):
+            return None
         metric = _rule_metric(q.unit, before, after, text)
         if metric in (None, "proactive_items"):  # one channel named: its post count; several: the total
             channel = self._post_channel(clauses, k, j, before, after)
@@ -452,6 +464,15 @@ class _Extractor:
             return None  # 截至 … 累计阅读次数: since the account opened, not this year
         return metric
 
+    def _other_period(self, clauses: list[_Clause], k: int, at: int) -> bool:
+        """The count at `at` is for last year (上年度…30件 in its clause), or the last year its sentence names
+        before it is earlier than the report's (2022年…30件 in a report on 2023)."""
+        s = self.t.s
+        if _OTHER_PERIOD.search(s, clauses[k].a, at):
+            return True
+        named = _YEAR.findall(s, clauses[0].a, at) if self.year else ()
+        return bool(named) and int(named[-1]) < self.year
+
     def _post_channel(self, clauses: list[_Clause], k: int, j: int, before: str, after: str) -> str | None:
         """The post metric of a count of items posted on one named channel, else None."""
         s = self.t.s
@@ -469,6 +490,8 @@ class _Extractor:
         listed = _channels(text)
         if "分别" in text and len(listed) == len(clause.qtys) > 1:  # 微博、微信分别发布 N 条和 M 条
             return _POST_METRIC[listed[j]]
+        if after.startswith("、") and j + 1 < len(clause.qtys):  # 工作动态120条、通知公告30条: one kind, not all
+            return None
         if not (_POST_VERB.search(before) or _POST_VERB.match(after)):
             return None
         named_after = _channels(after[:5])
@@ -532,16 +555,17 @@ def _shares(s: str, clauses: list[_Clause], k: int) -> bool:
     return bool(_SHARE.match(nxt))
 
 
-def extract(doc: Document) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(sections, narrative) frames for a document; see the module docstring for the rules."""
-    sections, facts = extract_records(doc)
+def extract(doc: Document, year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(sections, narrative) frames for a document on `year` (when known, counts a sentence gives for an
+    earlier year are not facts); see the module docstring for the rules."""
+    sections, facts = extract_records(doc, year)
     return frame(sections, SECTION_COLUMNS, SECTION_DTYPES), frame(facts, NARRATIVE_COLUMNS, NARRATIVE_DTYPES)
 
 
-def extract_records(doc: Document) -> tuple[list[dict], list[dict]]:
+def extract_records(doc: Document, year: int | None = None) -> tuple[list[dict], list[dict]]:
     """`extract` as records (lists of dicts), for callers that build frames later or never."""
     t = _normalise(doc)
     sections, spans = _sections(t)
-    extractor = _Extractor(t, pdf=doc.format == "pdf")
+    extractor = _Extractor(t, pdf=doc.format == "pdf", year=year)
     extractor.run(spans)
     return sections, sorted(extractor.records, key=lambda r: r["start"])

@@ -102,9 +102,9 @@ def read_report(path: str | Path, *, check: bool = True, blank_policy: str = "le
 def read_document(doc: Document, *, check: bool = True, blank_policy: str = "lenient") -> Report:
     """A `Document` (from any source reader) → `Report`: tables, narrative, then checks."""
     recognised = tables.recognise(doc)
-    sections, facts = narrative.extract_records(doc)
-    tables.narrow(recognised, facts)
     info = meta.describe(doc, recognised.templates, sha256=doc.sha256)
+    sections, facts = narrative.extract_records(doc, info["year"])
+    tables.narrow(recognised, facts)
     report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,
                     narrative=facts, document=doc, used=recognised.used)
     if check:

@@ -133,6 +133,33 @@ def has(facts: pd.DataFrame, metric: str, value: float) -> pd.DataFrame:
     return facts[(facts.metric == metric) & (facts.value - value).abs().lt(1e-6)]
 
 
+@pytest.mark.parametrize(
+    "phrase, metric, wrong, right",
+    [
+        ("受理政府信息公开申请同比增加10件。", "applications_received", 10, None),
+        ("受理政府信息公开申请数量同比减少3件。", "applications_received", 3, None),
+        ("本年度共受理政府信息公开申请45件，比上年增加10件。", "applications_received", 10, 45),
+        ("网站发布信息较上年增加300条，共计1500条。", "website_posts", 300, None),
+        ("上年度受理政府信息公开申请30件，本年度共受理政府信息公开申请45件。", "applications_received", 30, 45),
+        ("2022年受理政府信息公开申请30件，2023年受理政府信息公开申请45件。", "applications_received", 30, 45),
+        ("共受理政府信息公开申请3至5件。", "applications_received", 5, None),
+        ("网站发布工作动态120条、通知公告30条、人事信息15条。", "website_posts", 120, None),
+        ("政府网站发布信息增加到1500条。", "website_posts", None, 1500),  # a level reached, not a change
+        ("上年度结转政府信息公开申请3件。", "applications_carried_in", None, 3),  # 上年度 names what is carried in
+        ("2023年，共收到政府信息公开申请154件，结转至2024年6件。", "applications_received", None, 154),
+    ],
+)
+def test_a_change_a_range_end_or_another_years_count_is_not_this_years(phrase, metric, wrong, right):
+    """Counts of a report on 2023 that the sentence gives as a change from last year, the end of a range, one
+    kind in a list of kinds, or for an earlier year: none is the year's count."""
+    facts = extract(Document("phrase.txt", "text", [Paragraph("一、总体情况", "line 1"), Paragraph(phrase, "line 2")]),
+                    2023)[1]
+    if wrong is not None:
+        assert has(facts, metric, wrong).empty, facts
+    if right is not None:
+        assert len(has(facts, metric, right)) == 1, facts
+
+
 REPORTS = [row["file"] for row in manifest()]
 WITH_NARRATIVE = [
     (row["file"], Path(row["expected"]).stem)

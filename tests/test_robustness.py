@@ -173,12 +173,12 @@ def _read_fast(mutant: Mutant) -> tuple[list[dict], list[dict], Report]:
     with the narrative extracted only when glued rows are left open for it to narrow."""
     doc = mutant.doc if mutant.doc is not None else sources.parse_bytes(mutant.data, mutant.name)
     rec = tables.recognise(doc)
+    info = meta.describe(doc, rec.templates, sha256="")
     facts = None
     if rec.open_rows:
-        facts = narrative.extract_records(doc)[1]
+        facts = narrative.extract_records(doc, info["year"])[1]
         tables.narrow(rec, facts)
-    report = Report(meta.describe(doc, rec.templates, sha256=""), cells=rec.records,
-                    findings=rec.finding_records, narrative=facts, document=doc)  # fmt: skip
+    report = Report(info, cells=rec.records, findings=rec.finding_records, narrative=facts, document=doc)
     return rec.records, rec.finding_records, report
 
 
