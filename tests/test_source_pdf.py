@@ -169,6 +169,21 @@ def test_fixture_recognises_to_expected_cells(name, ruled):
     assert_cells(fixture(name, ruled), name)
 
 
+@pytest.mark.parametrize(
+    ("name", "break_after"),
+    [
+        ("ankang-natural-resources-2020", "（七）总计"),  # table 三's last row alone on the next page
+        (HUAIAN, "行政事业性收费"),  # table 四's first header row alone at the foot of a page
+        (HUAIAN, "本年制发件数"),  # a break right under table 二's header row
+        (HUAIAN, "本年收费金额（单位：万元）"),
+    ],
+)
+def test_a_ruled_row_a_page_break_leaves_alone_or_puts_under_a_header_is_read(name, break_after):
+    """A one-row piece of a ruled table was dropped as a boxed paragraph, and the first row after a header row
+    that ends a page was joined into the header."""
+    assert_cells(pdf.read_pdf(pdf_bytes(name, ruled=True, breaks=(break_after,)), f"{name}.pdf"), name)
+
+
 # --- input refused with a reason ----------------------------------------------------------------------
 
 

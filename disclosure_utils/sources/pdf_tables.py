@@ -123,7 +123,8 @@ def _split_pairs(last: list[_TCell], first: list[_TCell]) -> list[tuple[_TCell, 
     when its row label (its last label cell) does not start with an ordinal and no column has a value
     on both sides: then every pair is joined. Otherwise only parent labels left of that row label are
     joined, when one part is empty or the lower part does not start with an ordinal ("（四）无" +
-    "法提供"). Header and caption cells are never joined.
+    "法提供"). Header and caption cells are never joined, nor is a row below a header row (text above a
+    value in one column).
     """
     pairs = [(a, b) for b in first for a in last if abs(a.x0 - b.x0) <= _TOL and abs(a.x1 - b.x1) <= _TOL]
     pairs = [
@@ -132,6 +133,8 @@ def _split_pairs(last: list[_TCell], first: list[_TCell]) -> list[tuple[_TCell, 
     labels = sorted((b for b in first if b.text and not _is_value(b.text)), key=lambda c: c.x0)
     if not labels or any(c.head for c in first):
         return []
+    if any(a.text and not _is_value(a.text) and _is_value(b.text) for a, b in pairs):
+        return []  # a column's title above its value: the last row is the header, the next a row of its own
     leaf = labels[-1]
     if not _is_ordinal(leaf.text) and not any(_is_value(a.text) and _is_value(b.text) for a, b in pairs):
         return pairs
@@ -169,11 +172,9 @@ def _ruled_tables(raw: _Raw) -> list[_Table]:
     found = []
     for (x0, top, x1, bottom), cells_found in raw.ruled:
         boxes = sorted(cells_found, key=lambda b: (b[1], b[0]))
-        if (
-            len(_cluster(v for b in boxes for v in (b[0], b[2]))) < 3
-            or len(_cluster(v for b in boxes for v in (b[1], b[3]))) < 3
-        ):
-            continue  # one column or one row: a shaded or boxed paragraph, not a table
+        if len(_cluster(v for b in boxes for v in (b[0], b[2]))) < 3:
+            continue  # one column: a shaded or boxed paragraph, not a table (one row of cells may be a table's
+            # piece a page break left alone, joined to the table beside it)
         mine = [c for c in raw.chars if x0 <= _cx(c) <= x1 and top <= _cy(c) <= bottom]
         held: list[list[dict]] = [[] for _ in boxes]
         for ch in mine:
