@@ -170,18 +170,22 @@ def test_fixture_recognises_to_expected_cells(name, ruled):
 
 
 @pytest.mark.parametrize(
-    ("name", "break_after"),
+    ("name", "break_after", "ruled"),
     [
-        ("ankang-natural-resources-2020", "（七）总计"),  # table 三's last row alone on the next page
-        (HUAIAN, "行政事业性收费"),  # table 四's first header row alone at the foot of a page
-        (HUAIAN, "本年制发件数"),  # a break right under table 二's header row
-        (HUAIAN, "本年收费金额（单位：万元）"),
+        ("ankang-natural-resources-2020", "（七）总计", True),  # table 三's last row alone on the next page
+        ("ankang-natural-resources-2020", "（七）总计", False),
+        (HUAIAN, "本年收费金额（单位：万元）", True),  # one data row alone under a caption's header
+        (HUAIAN, "本年收费金额（单位：万元）", False),
+        (HUAIAN, "行政事业性收费", True),  # table 四's first header row alone at the foot of a page
+        (HUAIAN, "本年制发件数", True),  # a break right under table 二's header row
     ],
 )
-def test_a_ruled_row_a_page_break_leaves_alone_or_puts_under_a_header_is_read(name, break_after):
-    """A one-row piece of a ruled table was dropped as a boxed paragraph, and the first row after a header row
-    that ends a page was joined into the header."""
-    assert_cells(pdf.read_pdf(pdf_bytes(name, ruled=True, breaks=(break_after,)), f"{name}.pdf"), name)
+def test_a_row_a_page_break_leaves_alone_or_puts_under_a_header_is_read(name, break_after, ruled):
+    """A one-row piece was dropped (ruled: as a boxed paragraph; borderless: as a line with a number in it),
+    and the first row after a header row that ends a page was joined into the header.
+    Not yet read without rules: a header alone at the foot of a page (its table's body is then read without
+    it, so its rows are missing or ambiguous, with findings)."""
+    assert_cells(pdf.read_pdf(pdf_bytes(name, ruled=ruled, breaks=(break_after,)), f"{name}.pdf"), name)
 
 
 # --- input refused with a reason ----------------------------------------------------------------------

@@ -27,7 +27,7 @@ def _borderless_tables(
     """Find tables among a page's free lines; return them and the lines left for paragraphs."""
     tables, used = [], set()
     for zone in _zones(lines):
-        table = _Zone(zone, page).table(carry)
+        table = _Zone(zone, page).table(carry, top=zone[0] is lines[0])
         if table is not None:
             tables.append(table)
             carry = table.columns
@@ -128,14 +128,17 @@ class _Zone:
     def kind(self, line: _Line) -> str:
         return "data" if self.values(line) else "head" if self.header_runs(line) else "label"
 
-    def table(self, carry: _Columns | None) -> _Table | None:
+    def table(self, carry: _Columns | None, *, top: bool = False) -> _Table | None:
+        """The zone's table; `carry`: the columns of the table the page before ended with, `top`: the zone
+        starts the page."""
         data = [ln for ln in self.lines if self.values(ln)]
         if (
             not any(self.kind(ln) == "head" for ln in self.lines)
             and len(data) < 2
             and max(len(self.values(d)) for d in data) < 3
+            and not (top and self.goes_on(carry))
         ):
-            return None  # one line with a number in it is not a table
+            return None  # one line with a number in it is not a table, unless a page break left it alone
         cells: list[_TCell] = []
         y, columns = 0.0, carry
         for caption, head, body in self.blocks():
@@ -151,6 +154,12 @@ class _Zone:
             self.page, min(ln.x0 for ln in self.lines), self.lines[0].top, self.right, self.lines[-1].bottom
         )
         return _Table(cells, [box], self.lines[0].top, columns=columns)
+
+    def goes_on(self, carry: _Columns | None) -> bool:
+        """Do the zone's values lie within the value area of `carry`, the table ending the page before?"""
+        return carry is not None and all(
+            carry.xv - self.em <= r.x0 and r.x1 <= carry.right + self.em for ln in self.lines for r in self.values(ln)
+        )
 
     def blocks(self) -> list[tuple[list[_Line], list[_Line], list[_Line]]]:
         """(caption lines, header lines, body lines), one block per header.
