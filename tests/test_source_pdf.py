@@ -177,14 +177,16 @@ def test_fixture_recognises_to_expected_cells(name, ruled):
         (HUAIAN, "本年收费金额（单位：万元）", True),  # one data row alone under a caption's header
         (HUAIAN, "本年收费金额（单位：万元）", False),
         (HUAIAN, "行政事业性收费", True),  # table 四's first header row alone at the foot of a page
+        (HUAIAN, "行政事业性收费", False),
         (HUAIAN, "本年制发件数", True),  # a break right under table 二's header row
+        (HUAIAN, "本年制发件数", False),
+        ("ankang-natural-resources-2020", "商业企业", False),  # under table 三's header
     ],
 )
 def test_a_row_a_page_break_leaves_alone_or_puts_under_a_header_is_read(name, break_after, ruled):
-    """A one-row piece was dropped (ruled: as a boxed paragraph; borderless: as a line with a number in it),
-    and the first row after a header row that ends a page was joined into the header.
-    Not yet read without rules: a header alone at the foot of a page (its table's body is then read without
-    it, so its rows are missing or ambiguous, with findings)."""
+    """A one-row piece was dropped (ruled: as a boxed paragraph; borderless: as a line with a number in it);
+    the first row after a header row that ends a page was joined into the header (ruled), or, without
+    rules, the header was left behind as text and the body read without it."""
     assert_cells(pdf.read_pdf(pdf_bytes(name, ruled=ruled, breaks=(break_after,)), f"{name}.pdf"), name)
 
 

@@ -67,7 +67,9 @@ def _read(data: bytes, path: str, *, ruled: bool) -> Document:
     pages: list[list[_Table | _Line]] = []
     carry: _Columns | None = None
     for raw in _parse(data, path, ruled):
-        items = _layout(raw, carry)
+        items, taken = _layout(raw, carry, _tail(pages[-1]) if pages else [])
+        if taken:  # a header the page before ended with, now read with its table
+            pages[-1] = [it for it in pages[-1] if all(it is not t for t in taken)]
         pages.append(items)
         carry = items[-1].columns if items and isinstance(items[-1], _Table) else None
     if not any(pages):
@@ -139,8 +141,15 @@ def _reason(exc: BaseException) -> str:
     return f"the PDF is damaged: {type(exc).__name__}: {exc}"
 
 
-def _layout(raw: _Raw, carry: _Columns | None) -> list[_Table | _Line]:
-    """One page's tables and free text lines, top to bottom (page numbers dropped)."""
+def _tail(items: list[_Table | _Line]) -> list[_Line]:
+    """The free lines a page ends with, after its last table."""
+    last = max((k for k, it in enumerate(items) if isinstance(it, _Table)), default=-1)
+    return [it for it in items[last + 1 :] if isinstance(it, _Line)]
+
+
+def _layout(raw: _Raw, carry: _Columns | None, tail: list[_Line]) -> tuple[list[_Table | _Line], list[_Line]]:
+    """One page's tables and free text lines, top to bottom (page numbers dropped), and the lines of `tail`
+    (the page before's last free lines) taken as the header of a table at the top of this page."""
     tables = _ruled_tables(raw)
     inside = {id(c) for t in tables for c in t.chars}
     lines = [
@@ -148,10 +157,10 @@ def _layout(raw: _Raw, carry: _Columns | None) -> list[_Table | _Line]:
         for ln in _group_lines([c for c in raw.chars if id(c) not in inside], raw.number)
         if not ((ln.top > 0.88 * raw.height or ln.bottom < 0.1 * raw.height) and _PAGE_NUMBER.match(ln.text))
     ]
-    more, lines = _borderless_tables(lines, raw.number, carry)
+    more, lines, taken = _borderless_tables(lines, raw.number, carry, tail)
     items: list[_Table | _Line] = [*tables, *more, *lines]
     items.sort(key=lambda it: it.top)
-    return items
+    return items, taken
 
 
 # --- pages → blocks: paragraphs and tables continued over page breaks are joined ----------------------

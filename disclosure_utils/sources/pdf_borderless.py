@@ -7,7 +7,7 @@ import bisect
 import statistics
 from dataclasses import dataclass
 
-from .pdf_page import _Box, _cx, _group_lines, _is_ordinal, _is_value, _Line
+from .pdf_page import _Box, _cx, _group_lines, _is_ordinal, _is_value, _Line, _Moved
 from .pdf_tables import _Columns, _Table, _TCell
 
 _ROW = 10.0  # lattice step between rows of a table read from text positions (well above _TOL)
@@ -22,17 +22,43 @@ def _value_runs(line: _Line) -> list[_Line]:
 
 
 def _borderless_tables(
-    lines: list[_Line], page: int, carry: _Columns | None
-) -> tuple[list[_Table], list[_Line]]:
-    """Find tables among a page's free lines; return them and the lines left for paragraphs."""
-    tables, used = [], set()
+    lines: list[_Line], page: int, carry: _Columns | None, tail: list[_Line]
+) -> tuple[list[_Table], list[_Line], list[_Line]]:
+    """Find tables among a page's free lines; return them, the lines left for paragraphs, and the lines of
+    `tail` (the free lines ending the page before) taken as the header of the table that starts this page."""
+    tables, used, taken = [], set(), []
     for zone in _zones(lines):
-        table = _Zone(zone, page).table(carry, top=zone[0] is lines[0])
+        top = zone[0] is lines[0]
+        head = _header_before(zone, page, tail) if top else []
+        table = _Zone(head + zone, page).table(carry, top=top)
         if table is not None:
             tables.append(table)
             carry = table.columns
             used.update(id(ln) for ln in zone)
-    return tables, [ln for ln in lines if id(ln) not in used]
+            taken = tail[len(tail) - len(head) :] if head else []
+    return tables, [ln for ln in lines if id(ln) not in used], taken
+
+
+def _header_before(zone: list[_Line], page: int, tail: list[_Line]) -> list[_Line]:
+    """The last lines of the page before that are (part of) the header of `zone`, the table starting this
+    page (a page break under or inside a table's header): value-free lines that fit the table's shape, as
+    its lines above would, of which one at least is a header line."""
+    if not tail:
+        return []
+    data = [ln for ln in zone if _value_runs(ln)]
+    shape = _Shape.of(data[0])
+    for ln in data[1:]:
+        shape = shape.grow(ln)
+    head = []
+    for ln in reversed(tail):
+        if _value_runs(ln) or not _fits(ln, head[0] if head else zone[0], shape, False):
+            break
+        head.insert(0, ln)
+    if not head:
+        return []
+    dy = zone[0].top - 0.3 * zone[0].size - head[-1].bottom
+    moved = [_Moved.of(ln, dy) for ln in head]
+    return moved if any(_Zone(moved + zone, page).kind(ln) == "head" for ln in moved) else []
 
 
 def _zones(lines: list[_Line]) -> list[list[_Line]]:
@@ -94,6 +120,8 @@ def _fits(line: _Line, neighbour: _Line, shape: _Shape, has_values: bool) -> boo
     runs = line.runs
     if any(r.x0 < shape.label_right and r.x1 > shape.xv + em for r in runs):
         return False  # text from the labels' area into the values' is not a cell
+    if line.page != neighbour.page:
+        return True  # the page break between them is no gap
     gap = max(line.top - neighbour.bottom, neighbour.top - line.bottom)
     return gap <= (8 if has_values or len(runs) > 1 else 3.5) * em
 
@@ -150,10 +178,11 @@ class _Zone:
                 y += _ROW
             y = self.header_cells(head, columns, y, cells)
             y = self.body_cells(body, columns, y, cells)
-        box = _Box(
-            self.page, min(ln.x0 for ln in self.lines), self.lines[0].top, self.right, self.lines[-1].bottom
-        )
-        return _Table(cells, [box], self.lines[0].top, columns=columns)
+        boxes = []
+        for number in dict.fromkeys(ln.page for ln in self.lines):  # a header taken from the page before first
+            on = [ln.box for ln in self.lines if ln.page == number]
+            boxes.append(_Box(number, min(b.x0 for b in on), on[0].top, self.right, on[-1].bottom))
+        return _Table(cells, boxes, boxes[-1].top, columns=columns)
 
     def goes_on(self, carry: _Columns | None) -> bool:
         """Do the zone's values lie within the value area of `carry`, the table ending the page before?"""
@@ -279,7 +308,7 @@ class _Zone:
         for k in range(last + 1):
             a, b = _col_edges(columns, k)
             runs = by_col.get(k, [])
-            boxes = [r.box for r in runs] or [_Box(self.page, a, head[0].top, b, head[-1].bottom)]
+            boxes = [r.box for r in runs] or [_Box(head[0].page, a, head[0].top, b, head[-1].bottom)]
             cells.append(_TCell(a, b, y, y + _ROW, "\n".join(r.text for r in runs), boxes, head=True))
         return y + _ROW
 

@@ -139,15 +139,38 @@ class _Line:
         for a, b in zip(self.chars, self.chars[1:], strict=False):
             limit = 0.35 if a["text"].isascii() and b["text"].isascii() else 0.8
             if b["x0"] - a["x1"] > limit * max(a["size"], b["size"]):
-                out.append(_Line(self.page, cur))
+                out.append(self._piece(cur))
                 cur = []
             cur.append(b)
-        out.append(_Line(self.page, cur))
+        out.append(self._piece(cur))
         return out
+
+    def _piece(self, chars: list[dict]) -> _Line:
+        return _Line(self.page, chars)
 
     @property
     def box(self) -> _Box:
         return _Box(self.page, self.x0, self.top, self.x1, self.bottom)
+
+
+class _Moved(_Line):
+    """A line of the page before, set `dy` lower, just above this page's first line, so that a table's header
+    a page break cut off is read with the table; its box stays where it is printed."""
+
+    def __init__(self, page: int, chars: list[dict], dy: float):
+        super().__init__(page, chars)
+        self.dy = dy
+
+    @classmethod
+    def of(cls, line: _Line, dy: float) -> _Moved:
+        return cls(line.page, [dict(c, top=c["top"] + dy, bottom=c["bottom"] + dy) for c in line.chars], dy)
+
+    def _piece(self, chars: list[dict]) -> _Line:
+        return _Moved(self.page, chars, self.dy)
+
+    @property
+    def box(self) -> _Box:
+        return _Box(self.page, self.x0, self.top - self.dy, self.x1, self.bottom - self.dy)
 
 
 def _join(chars: list[dict]) -> str:
