@@ -114,10 +114,10 @@ _CHANNEL_MENTION = re.compile(
 _CUMULATIVE = re.compile(r"历年|截至|截止")
 # A count that is a change from last year (同比增加10件), a range's end (3至5件), or a count for another period
 # (上年度受理30件; 2022年受理30件 in a report on 2023): not this year's count.
-_CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升|提高|降低|回落)了?\s*$")
-_RANGE_END = re.compile(r"\d\s*(?:至|到|~|～|-|—)\s*$")
-_OTHER_PERIOD = re.compile(r"(?<!结转)(?:上一?年|去年|前年)(?!度?结转)")
-_YEAR = re.compile(r"(20\d\d)年")
+_CHANGE = tuple(w + le for w in ("增加", "减少", "增长", "下降", "上升", "提高", "降低", "回落") for le in ("", "了"))
+_RANGE_MARKS = frozenset("至到~～-—")
+# each branch starts with a literal (so a search skips ahead to 上, 去 or 前), and holds 年 (looked for first)
+_OTHER_PERIOD = re.compile(r"(?:(?<!结转)上一?年|去年|前年)(?!度?结转)")
 _FOLLOW_ON = re.compile(
     r"(?:\d{4}年度?|今年|本年度?)?(?:并|同时|共|累计|全年|年内|共计|及时)*(?:发布|推送|发送|发表|更新|刊发)"
 )
@@ -368,6 +368,7 @@ class _Extractor:
 
     def __init__(self, t: _Text, pdf: bool, year: int | None = None):
         self.t, self.year = t, year
+        self.years: list[tuple[int, int]] = []  # (end, year) of the years the sentence read names (`_years`)
         self.breaks = [] if pdf else sorted(t.line_starts)
         self.hints = count_hints(t.s)
         self.records: list[dict] = []
@@ -406,6 +407,7 @@ class _Extractor:
             _Clause(a, b, _quantities(s, a, b) if self._hinted(a, b) else [])
             for a, b in _split(s, sa, sb, ",，;:", _CLAUSE_MARKS)
         ]
+        self.years = _years(s, sa, sb) if self.year else []
         qizhong = sentence.find("其中")
         qizhong = sa + qizhong if qizhong >= 0 else None
         total_metric = carry if _QIZHONG_FIRST.match(sentence) else None
@@ -441,7 +443,12 @@ class _Extractor:
         seg_a = qz + 2 if qz >= 0 else seg_a
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
-        if _CHANGE.search(before) or _RANGE_END.search(before) or self._other_period(clauses, k, q.a):
+        ends = before.rstrip()
+        if (
+            ends.endswith(_CHANGE)
+            or (ends[-1:] in _RANGE_MARKS and ends[:-1].rstrip()[-1:].isdigit())
+            or ((self.years or "年" in text) and self._other_period(clauses, k, q.a))
+        ):
             return None
         metric = _rule_metric(q.unit, before, after, text)
         if metric in (None, "proactive_items"):  # one channel named: its post count; several: the total
@@ -467,11 +474,11 @@ class _Extractor:
     def _other_period(self, clauses: list[_Clause], k: int, at: int) -> bool:
         """The count at `at` is for last year (上年度…30件 in its clause), or the last year its sentence names
         before it is earlier than the report's (2022年…30件 in a report on 2023)."""
-        s = self.t.s
-        if _OTHER_PERIOD.search(s, clauses[k].a, at):
+        s, a = self.t.s, clauses[k].a
+        if s.find("年", a, at) >= 0 and _OTHER_PERIOD.search(s, a, at):
             return True
-        named = _YEAR.findall(s, clauses[0].a, at) if self.year else ()
-        return bool(named) and int(named[-1]) < self.year
+        named = [year for end, year in self.years if end <= at]
+        return bool(named) and named[-1] < self.year
 
     def _post_channel(self, clauses: list[_Clause], k: int, j: int, before: str, after: str) -> str | None:
         """The post metric of a count of items posted on one named channel, else None."""
@@ -526,6 +533,18 @@ class _Extractor:
                 raw=t.original[start:end],
             )
         )
+
+
+def _years(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """(end, year) of each 20NN年 in s[a:b]: the 年 found by str.find, the four digits before it checked."""
+    out = []
+    i = s.find("年", a, b)
+    while i >= 0:
+        digits = s[i - 4 : i]
+        if i - 4 >= a and digits.isascii() and digits.isdigit() and digits.startswith("20"):
+            out.append((i + 1, int(digits)))
+        i = s.find("年", i + 1, b)
+    return out
 
 
 def _account(s: str, clauses: list[_Clause], k: int, metric: str) -> str:
