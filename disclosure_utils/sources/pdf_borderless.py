@@ -35,7 +35,8 @@ def _borderless_tables(
             tables.append(table)
             carry = table.columns
             used.update(id(ln) for ln in zone)
-            taken = tail[len(tail) - len(head) :] if head else []
+            if head:
+                taken = tail[len(tail) - len(head) :]
     return tables, [ln for ln in lines if id(ln) not in used], taken
 
 
