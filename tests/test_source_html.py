@@ -339,3 +339,18 @@ def test_a_footnote_mark_is_not_read_as_more_digits(tmp_path):
     assert set(granted.kind) == {"ambiguous"}
     (message,) = report.findings[(report.findings.check == "READ_SHAPE") & (report.findings.row == "granted")].message
     assert message.startswith("a cell of the row holds several values (258 1 |")
+
+
+def test_a_footnote_mark_in_running_text_is_not_read_as_more_digits(tmp_path):
+    """pingtan-2024's glued 行政强制65 as paragraphs of a page, with a footnote mark: 651 before."""
+    import html
+
+    import disclosure_utils as du
+
+    text = (reports_dir() / "pingtan-2024.txt").read_text(encoding="utf-8")
+    assert text.count("行政强制65") == 1
+    page = "<html><body>" + "".join(f"<p>{html.escape(line)}</p>" for line in text.splitlines()) + "</body></html>"
+    (path := tmp_path / "sup.html").write_text(page.replace("行政强制65", "行政强制65<sup>1</sup>"), encoding="utf-8")
+    report = du.read_report(path)
+    cell = report.cells[report.cells.row == "admin_coercion"]
+    assert cell[["raw", "kind"]].values.tolist() == [["65 1", "ambiguous"]]

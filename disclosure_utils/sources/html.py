@@ -66,6 +66,8 @@ def read_html(data: bytes, path: str) -> Document:
         raise ReportError(path, f"the HTML parser stopped early: {fatal[0]}")
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
+    for node in root.iter("sup", "sub"):  # a footnote mark (65<sup>1</sup>) is set apart, not more digits
+        node.text, node.tail = f" {node.text or ''}", f" {node.tail or ''}"
     grids = _grids(root, _cut_row(text, root))
     for node in root.iter(*_BLOCK, "br"):  # mark every line boundary left outside the grids
         own, tail = node.text, node.tail
@@ -222,8 +224,7 @@ def _cell_text(td: etree._Element) -> str:
 
 
 def _cell_parts(node: etree._Element, parts: list[str]) -> None:
-    """The text under `node` in order, with a line mark at each <br> and around each block element, and a
-    space around each <sup>/<sub>."""
+    """The text under `node` in order, with a line mark at each <br> and around each block element."""
     if node.text:
         parts.append(node.text)
     for child in node:
@@ -233,10 +234,6 @@ def _cell_parts(node: etree._Element, parts: list[str]) -> None:
             parts.append(_LINE)
             _cell_parts(child, parts)
             parts.append(_LINE)
-        elif child.tag in ("sup", "sub"):  # a footnote mark: set apart, not more digits of the number before it
-            parts.append(" ")
-            _cell_parts(child, parts)
-            parts.append(" ")
         else:
             _cell_parts(child, parts)
         if child.tail:
