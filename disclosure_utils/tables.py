@@ -218,7 +218,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
         if rr.cut:
-            _cut(b, rr, cols)
+            _cut(b, rr, [(code, cols)], template)
             continue
         toks = split.tokens(rr.run or "")
         if not toks:  # the label is followed by the next one: nothing printed
@@ -318,8 +318,7 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     (rr,) = rows
     cols = labels.REVIEW_COLUMNS
     if rr.cut:
-        for group in labels.REVIEW_GROUPS:
-            _cut(b, rr._replace(code=group), cols)
+        _cut(b, rr, [(group, cols) for group in labels.REVIEW_GROUPS], "")
         return
     good, cands = _review_splits(tuple(split.tokens(rr.run or "")))
     chose = bool(good) and (cands is None or len(good) < len(cands))
@@ -332,12 +331,28 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
         _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "")
 
 
-def _cut(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...]) -> None:
-    """A row whose values the text ends inside: every cell ambiguous (a digit cut off changes every split)."""
-    b.finding("READ_CUT", "warning", rr.table, rr.code, "", f"the text ends inside the row's values {rr.run!r} "
-              "(a file cut short?): its last values may be lost; marked ambiguous")
-    for col in cols:
-        b.ambiguous(rr.table, rr.code, col, rr.run or "", rr.source)
+def _cut(b: _Builder, rr: locate.RowRead, rows: list[tuple[str, tuple[str, ...]]], template: str) -> None:
+    """Rows (code, columns) whose values the text ends inside. When the run prints one value per cell, each
+    apart, only the last can have lost digits: it is ambiguous and the others are read. Otherwise a digit cut
+    off changes every split: every cell is ambiguous."""
+    run = rr.run or ""
+    cols = tuple(c for _, row_cols in rows for c in row_cols)
+    toks = split.tokens(run)
+    cands = split.candidates(toks, _kinds(cols)) if len(toks) == len(cols) == len(run.split()) else []
+    apart = bool(cands)
+    parts: list[str | None] = list(cands[0]) if apart else [None] * len(cols)
+    parts[-1] = None
+    for code, row_cols in rows:
+        row, parts = parts[: len(row_cols)], parts[len(row_cols) :]
+        if None not in row:
+            b.cells_of(rr.table, code, zip(row_cols, row, itertools.repeat(rr.source)), template)
+            continue
+        b.finding("READ_CUT", "warning", rr.table, code, "", f"the text ends inside the row's values {run!r} (a "
+                  f"file cut short?): {'its last value' if apart else 'its values'} may be cut; marked ambiguous")
+        b.cells_of(rr.table, code, zip(row_cols, row, itertools.repeat(rr.source)), template)  # None: skipped
+        for col, part in zip(row_cols, row, strict=True):
+            if part is None:
+                b.ambiguous(rr.table, code, col, run, rr.source)
 
 
 def _group_adds_up(prefix: tuple[str, ...]) -> bool:

@@ -145,6 +145,19 @@ def test_a_dash_glued_to_digits_is_a_cell(name, printed, glued, table, row, cell
         assert (got.findings[got.findings.row == row].check == "READ_AMBIGUOUS").any()
 
 
+def test_a_text_ending_in_values_printed_apart_loses_only_its_last_value():
+    """pingtan-gwh-2022 ending right after table 四, printed one value per cell (0 0 0 0 0 1 …): only the last
+    value can have lost digits to a cut."""
+    text = (reports_dir() / "pingtan-gwh-2022.txt").read_text(encoding="utf-8")
+    whole = recognise(_doc(text)).cells
+    got = recognise(_doc(text[: text.index("五、存在的主要问题")]))
+    rl, before = (c[c.table == "review_litigation"] for c in (got.cells, whole))
+    assert len(rl) == 15 and list(rl.kind) == ["number"] * 14 + ["ambiguous"]
+    assert rl.value.tolist()[:14] == before.value.tolist()[:14]
+    cut = got.findings[got.findings.check == "READ_CUT"]
+    assert cut[["table", "row"]].values.tolist() == [["review_litigation", "litigation_after_review"]]
+
+
 @pytest.mark.parametrize(
     ("name", "cut_after", "table", "row"),
     [
