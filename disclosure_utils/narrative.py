@@ -55,10 +55,11 @@ Rules, chosen for precision over recall:
   one channel in its clause (two channels: none; 微博、微信分别发布 N 条和 M 条 pairs them), or is a
   bare "共发布 N 条" right after a clause naming one channel. 栏目/专栏 counts, 依申请 counts, and
   counts after 历年/截至 in the sentence (cumulative) are not posts or views.
-- A change (同比增加 N 件: a count right after 增加/减少/增长/下降 …), the end of a range (3至5件), a count in
-  a clause naming last year (上年度/去年 …, but 上年度结转 is carried in), a count after a year earlier than
-  the report's in its sentence, and one kind in a list of post kinds (工作动态120条、通知公告30条) are not
-  facts.
+- A change (同比增加 N 件: a count right after 增加/减少/增长/增幅 …), the start of a change (由 N 件增至),
+  either end of a range (3至5件, 3件至5件), a count for another year (the last period named before it is
+  上年度/去年/前年 in its clause, or a year of its sentence earlier than the report's; 上年度结转 is carried
+  in, a year in 《…》 or 2020年以来 names no period), and one kind in a list of post kinds (工作动态120条、
+  通知公告30条) are not facts.
 - Parts after 其中 are never reported as the total's metric (a part with the same metric as the
   total before 其中 is dropped); parts of other metrics (其中予以公开 N 件) are kept. Counts given
   with their share (…N 条，占 x%) are left out, except request dispositions.
@@ -112,12 +113,22 @@ _CHANNEL_MENTION = re.compile(
     r"网|栏目|专栏|微博|微信|公众号|公众平台|新媒体|抖音|头条号|视频号|客户端|APP|App"
 )
 _CUMULATIVE = re.compile(r"历年|截至|截止")
-# A count that is a change from last year (同比增加10件), a range's end (3至5件), or a count for another period
-# (上年度受理30件; 2022年受理30件 in a report on 2023): not this year's count.
-_CHANGE = tuple(w + le for w in ("增加", "减少", "增长", "下降", "上升", "提高", "降低", "回落") for le in ("", "了"))
+# A count that is a change from last year (同比增加10件), where a change starts (由30件增至…), a range's ends
+# (3至5件, 3件至5件), or a count for another period (上年度受理30件; 2022年受理30件 in a report on 2023): not
+# this year's count.
+_CHANGE = tuple(
+    w + le for w in ("增加", "减少", "增长", "下降", "上升", "提高", "降低", "回落", "增幅", "降幅", "减幅")
+    for le in ("", "了")
+)  # fmt: skip
+_CHANGE_TO = ("增至", "减至", "升至", "降至", "增加到", "减少到", "上升到", "下降到", "增长到", "增长至")
 _RANGE_MARKS = frozenset("至到~～-—")
-# each branch starts with a literal (so a search skips ahead to 上, 去 or 前), and holds 年 (looked for first)
-_OTHER_PERIOD = re.compile(r"(?:(?<!结转)上一?年|去年|前年)(?!度?结转)")
+# The periods a sentence names: another year (上年度, 去年, 前年; not 上年度结转, what is carried in), this year
+# (本年度, 今年, 全年, 当年), or a year (not one in a title 《…》, nor 2020年以来/起). Each branch starts with a
+# literal, so a search skips ahead to its first characters.
+_PERIOD = re.compile(
+    r"(?P<other>上(?<!结转上)一?年度?(?!度?结转)|去年|前(?<!当前)年)|(?P<this>本年|今年|全年|当年)"
+    r"|(?P<year>20\d\d)年(?!以来|起)"
+)
 _FOLLOW_ON = re.compile(
     r"(?:\d{4}年度?|今年|本年度?)?(?:并|同时|共|累计|全年|年内|共计|及时)*(?:发布|推送|发送|发表|更新|刊发)"
 )
@@ -368,7 +379,7 @@ class _Extractor:
 
     def __init__(self, t: _Text, pdf: bool, year: int | None = None):
         self.t, self.year = t, year
-        self.years: list[tuple[int, int]] = []  # (end, year) of the years the sentence read names (`_years`)
+        self.periods: list[tuple[int, str, int]] = []  # the periods the sentence read names (`_periods`)
         self.breaks = [] if pdf else sorted(t.line_starts)
         self.hints = count_hints(t.s)
         self.records: list[dict] = []
@@ -407,7 +418,7 @@ class _Extractor:
             _Clause(a, b, _quantities(s, a, b) if self._hinted(a, b) else [])
             for a, b in _split(s, sa, sb, ",，;:", _CLAUSE_MARKS)
         ]
-        self.years = _years(s, sa, sb) if self.year else []
+        self.periods = _periods(s, sa, sb) if "年" in sentence else []
         qizhong = sentence.find("其中")
         qizhong = sa + qizhong if qizhong >= 0 else None
         total_metric = carry if _QIZHONG_FIRST.match(sentence) else None
@@ -443,11 +454,13 @@ class _Extractor:
         seg_a = qz + 2 if qz >= 0 else seg_a
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
-        ends = before.rstrip()
+        ends, starts = before.rstrip(), after.lstrip()
         if (
             ends.endswith(_CHANGE)
-            or (ends[-1:] in _RANGE_MARKS and ends[:-1].rstrip()[-1:].isdigit())
-            or ((self.years or "年" in text) and self._other_period(clauses, k, q.a))
+            or starts.startswith(_CHANGE_TO)
+            or (ends[-1:] in _RANGE_MARKS and (ends[:-1].rstrip()[-1:].isdigit() or (j and not ends[:-1].strip())))
+            or (starts[:1] in _RANGE_MARKS and j + 1 < len(clause.qtys) and not starts[1:].strip())
+            or (self.periods and self._other_period(clause.a, q.a))
         ):
             return None
         metric = _rule_metric(q.unit, before, after, text)
@@ -471,14 +484,16 @@ class _Extractor:
             return None  # 截至 … 累计阅读次数: since the account opened, not this year
         return metric
 
-    def _other_period(self, clauses: list[_Clause], k: int, at: int) -> bool:
-        """The count at `at` is for last year (上年度…30件 in its clause), or the last year its sentence names
-        before it is earlier than the report's (2022年…30件 in a report on 2023)."""
-        s, a = self.t.s, clauses[k].a
-        if s.find("年", a, at) >= 0 and _OTHER_PERIOD.search(s, a, at):
-            return True
-        named = [year for end, year in self.years if end <= at]
-        return bool(named) and named[-1] < self.year
+    def _other_period(self, a: int, at: int) -> bool:
+        """Is the count at `at`, in the clause starting at `a`, for another year than the report's? The last
+        period named before it decides: another year (上年度…30件) in its own clause (与上年相比 in a clause
+        before frames a comparison, not the count), else this year or a year of the sentence (2022年…30件 in a
+        report on 2023)."""
+        named = [p for p in self.periods if p[0] < at and (p[0] >= a or p[1] != "other")]
+        if not named:
+            return False
+        _, kind, year = named[-1]
+        return kind == "other" or (kind == "year" and self.year is not None and year < self.year)
 
     def _post_channel(self, clauses: list[_Clause], k: int, j: int, before: str, after: str) -> str | None:
         """The post metric of a count of items posted on one named channel, else None."""
@@ -497,8 +512,8 @@ class _Extractor:
         listed = _channels(text)
         if "分别" in text and len(listed) == len(clause.qtys) > 1:  # 微博、微信分别发布 N 条和 M 条
             return _POST_METRIC[listed[j]]
-        if after.startswith("、") and j + 1 < len(clause.qtys):  # 工作动态120条、通知公告30条: one kind, not all
-            return None
+        if after.startswith("、") and j + 1 < len(clause.qtys) and not _channels(after):
+            return None  # 工作动态120条、通知公告30条: one kind, not all (a list of channels is not this)
         if not (_POST_VERB.search(before) or _POST_VERB.match(after)):
             return None
         named_after = _channels(after[:5])
@@ -535,15 +550,15 @@ class _Extractor:
         )
 
 
-def _years(s: str, a: int, b: int) -> list[tuple[int, int]]:
-    """(end, year) of each 20NN年 in s[a:b]: the 年 found by str.find, the four digits before it checked."""
+def _periods(s: str, a: int, b: int) -> list[tuple[int, str, int]]:
+    """(start, other | this | year, the year or 0) of each period s[a:b] names (`_PERIOD`), years inside a
+    title 《…》 left out."""
     out = []
-    i = s.find("年", a, b)
-    while i >= 0:
-        digits = s[i - 4 : i]
-        if i - 4 >= a and digits.isascii() and digits.isdigit() and digits.startswith("20"):
-            out.append((i + 1, int(digits)))
-        i = s.find("年", i + 1, b)
+    for m in _PERIOD.finditer(s, a, b):
+        kind = m.lastgroup
+        if kind == "year" and s.rfind("《", a, m.start()) > s.rfind("》", a, m.start()):
+            continue
+        out.append((m.start(), kind, int(m["year"]) if kind == "year" else 0))
     return out
 
 

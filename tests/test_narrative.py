@@ -147,6 +147,18 @@ def has(facts: pd.DataFrame, metric: str, value: float) -> pd.DataFrame:
         ("政府网站发布信息增加到1500条。", "website_posts", None, 1500),  # a level reached, not a change
         ("上年度结转政府信息公开申请3件。", "applications_carried_in", None, 3),  # 上年度 names what is carried in
         ("2023年，共收到政府信息公开申请154件，结转至2024年6件。", "applications_received", None, 154),
+        ("受理政府信息公开申请同比增幅10件。", "applications_received", 10, None),
+        ("受理政府信息公开申请数量由30件增至45件。", "applications_received", 30, None),
+        ("共受理政府信息公开申请3件至5件。", "applications_received", 3, None),
+        ("共受理政府信息公开申请3件至5件。", "applications_received", 5, None),
+        # the period named last before the count decides; a comparison in another clause frames, a title names none
+        ("当前年度共受理政府信息公开申请45件。", "applications_received", None, 45),
+        ("与上年相比，本年度共受理政府信息公开申请45件。", "applications_received", None, 45),
+        ("较上年同期相比本年度共受理政府信息公开申请45件。", "applications_received", None, 45),
+        ("根据《2022年政务公开工作要点》要求，共受理政府信息公开申请45件。", "applications_received", None, 45),
+        ("自2020年以来，本年度共受理政府信息公开申请45件。", "applications_received", None, 45),
+        # a list of channels, not of kinds
+        ("全年在门户网站发布信息1500条、在政务微博发布信息300条、在微信公众号发布信息200条。", "website_posts", None, 1500),
     ],
 )
 def test_a_change_a_range_end_or_another_years_count_is_not_this_years(phrase, metric, wrong, right):
