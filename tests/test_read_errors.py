@@ -66,6 +66,15 @@ def test_a_report_in_an_encoding_read_as_gb18030_names_the_encoding(tmp_path, en
     assert "encoding other than UTF-8 and GB18030" in info.value.reason
 
 
+def test_an_rtf_file_is_refused_as_rtf(tmp_path):
+    """Word saves RTF under .doc too; it read as text and was refused for its encoding."""
+    path = tmp_path / "report.doc"
+    path.write_bytes(rb"{\rtf1\ansi\ansicpg936 {\fonttbl{\f0 SimSun;}} \f0 \'d5\'fe\'b8\'ae\par 2023}")
+    with pytest.raises(du.ReportError) as info:
+        du.read_report(path)
+    assert "report.doc" in str(info.value) and info.value.reason.startswith("an RTF document")
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(du.ReportError, match="cannot open"):
         du.read_report(tmp_path / "absent.txt")
