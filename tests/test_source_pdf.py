@@ -17,7 +17,7 @@ from disclosure_utils.values import is_value_text
 
 from .conftest import reports_dir
 from .expected_cells import assert_exact
-from .report_fixtures import content, pdf_bytes, printed, table3
+from .report_fixtures import Spec, _Writer, content, pdf_bytes, printed, table3
 
 HUAIAN = "huaian-gov-2024"
 BREAKS = {  # page breaks inside table 二 (after a caption) and table 三 (inside the （四） parent cell)
@@ -191,6 +191,20 @@ def test_a_row_a_page_break_leaves_alone_or_puts_under_a_header_is_read(name, br
     assert_cells(doc, name)
     whole = pdf.read_pdf(pdf_bytes(name, ruled=ruled), f"{name}.pdf")  # no text printed twice, none lost
     assert sorted(squeeze(p.text) for p in doc.paragraphs) == sorted(squeeze(p.text) for p in whole.paragraphs)
+
+
+def test_a_boxed_line_that_continues_no_table_is_text():
+    """A one-row ruled box at the top of a report (标题 | …年度报告) is a line of text, not a table: only a
+    row a page break cut off a table is kept as a table's piece."""
+    title, body = content(HUAIAN)
+    w = _Writer(True, ())
+    w.table([[Spec("发布机构"), Spec("淮安市人民政府办公室", colspan=3)]])
+    for item in body:
+        w.paragraph(item) if isinstance(item, str) else w.table(item)
+    doc = pdf.read_pdf(bytes(w.pdf.output()), "boxed.pdf")
+    assert squeeze(doc.paragraphs[0].text) == "发布机构淮安市人民政府办公室"
+    assert not any("发布机构" in c.text for g in doc.grids for row in g.rows for c in row)
+    assert_cells(doc, HUAIAN)
 
 
 # --- input refused with a reason ----------------------------------------------------------------------

@@ -72,6 +72,7 @@ def _read(data: bytes, path: str, *, ruled: bool) -> Document:
             pages[-1] = [it for it in pages[-1] if all(it is not t for t in taken)]
         pages.append(items)
         carry = items[-1].columns if items and isinstance(items[-1], _Table) else None
+    pages = _boxed_lines_as_text(pages)
     if not any(pages):
         raise ReportError(
             path, "the PDF has no text layer (image-only or scanned pages), so it cannot be read"
@@ -139,6 +140,26 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, PDFPasswordIncorrect | PDFEncryptionError):
         return "the PDF is encrypted and cannot be read without its password"
     return f"the PDF is damaged: {type(exc).__name__}: {exc}"
+
+
+def _boxed_lines_as_text(pages: list[list[_Table | _Line]]) -> list[list[_Table | _Line]]:
+    """Pages with each one-row ruled table that no table goes on with across a page break (a boxed line,
+    such as 标题 | …年度报告) read as text lines again."""
+    out = []
+    for n, items in enumerate(pages):
+        kept: list[_Table | _Line] = []
+        for k, item in enumerate(items):
+            before = pages[n - 1][-1] if k == 0 and n and pages[n - 1] else None
+            after = pages[n + 1][0] if k == len(items) - 1 and n + 1 < len(pages) and pages[n + 1] else None
+            if not (isinstance(item, _Table) and item.one_row) or (
+                (isinstance(before, _Table) and before.continues_with(item))
+                or (isinstance(after, _Table) and item.continues_with(after))
+            ):
+                kept.append(item)
+            else:
+                kept += _group_lines(item.chars, item.boxes[0].page)
+        out.append(kept)
+    return out
 
 
 def _tail(items: list[_Table | _Line]) -> list[_Line]:

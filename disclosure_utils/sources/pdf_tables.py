@@ -54,6 +54,11 @@ class _Table:
     def head(self) -> float:
         return min(c.y0 for c in self.cells)
 
+    @property
+    def one_row(self) -> bool:
+        """Drawn by rules around a single row of cells (a page break's piece of a table, or a boxed line)."""
+        return self.columns is None and len(_cluster(v for c in self.cells for v in (c.y0, c.y1))) <= 2
+
     def continues_with(self, other: _Table) -> bool:
         """Is `other` (first on the next page) this table (last on its page) going on?"""
         if (self.columns is None) != (other.columns is None):
