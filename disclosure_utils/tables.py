@@ -166,9 +166,9 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
     return cands, (), ""
 
 
-def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | None, str | None]:
-    """Cells of a grid row as (raw, source), trimmed to k; else a run to split when printed cells hold
-    several values; else (None, None) when the row has the wrong number of cells."""
+def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | None, str | None, bool]:
+    """(cells of a grid row as (raw, source), trimmed to k; else a run to split when printed cells hold several
+    values; else None, None when the row cannot be read by position; and whether a cell holds several values)."""
     cells = list(rr.cells or ())
     while len(cells) > k and not values.clean(cells[-1][0]):
         cells.pop()
@@ -176,10 +176,10 @@ def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | Non
     merged = any(values.parse(raw, amount_unit="")[1] == "text" and len(split.tokens(values.clean(raw))) > 1
                  for raw, _ in cells)
     if len(cells) == k and not merged:
-        return cells, None
+        return cells, None, False
     if not merged or len(cells) == k or any(not values.clean(raw) for raw, _ in cells):
-        return None, None  # joining would let a blank cell vanish, or the cells already fit: a shape problem
-    return None, " ".join(values.clean(raw) for raw, _ in cells)
+        return None, None, merged  # joining would let a blank cell vanish, or the cells already fit: a shape problem
+    return None, " ".join(values.clean(raw) for raw, _ in cells), True
 
 
 def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -> None:
@@ -201,14 +201,14 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_MISSING_ROW", "warning", table, code, "", f"row {code} not found in the {template} table")
             continue
         if rr.cells is not None:
-            parts, run = _grid_parts(rr, len(cols))
+            parts, run, merged = _grid_parts(rr, len(cols))
             if parts is not None:
                 b.cells_of(table, code, [(col, raw, src) for col, (raw, src) in zip(cols, parts, strict=True)],
                            template)
                 continue
             printed = " | ".join(values.clean(raw) for raw, _ in rr.cells)
             if run is None:
-                shape = (f"a cell of the row holds several values ({printed})" if len(rr.cells) == len(cols) else
+                shape = (f"a cell of the row holds several values ({printed})" if merged else
                          f"row has {len(rr.cells)} value cells ({printed}) where the {template} table has {len(cols)}")
                 b.finding("READ_SHAPE", "warning", table, code, "", f"{shape}; marked ambiguous")
                 for col in cols:

@@ -377,6 +377,19 @@ def test_an_amount_with_thousands_separators_in_a_grid_cell_is_one_value(printed
     assert not (got.findings.row == "central_procurement").any()
 
 
+def test_read_shape_names_a_cell_holding_two_values_whatever_blanks_trail_the_row():
+    from disclosure_utils.document import Cell, Grid
+
+    def row(*texts):
+        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
+
+    grid = Grid((row("第二十条第（九）项"), row("信息内容", "采购项目数量", "采购总金额"), row("政府集中采购", "10 2", "5万元", "")),
+                "table 1")
+    got = recognise(Document("shape.html", "html", [grid]))
+    (message,) = got.findings[got.findings.check == "READ_SHAPE"].message
+    assert message == "a cell of the row holds several values (10 2 | 5万元 | ); marked ambiguous"
+
+
 def test_running_text_without_any_row_label_has_no_rows():
     """A report cut off right after a table's heading prints none of its labels (a truncated download)."""
     from disclosure_utils import locate
