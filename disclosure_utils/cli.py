@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from .errors import ReportError
 
@@ -75,7 +76,9 @@ def _build(args: argparse.Namespace) -> int:
     try:
         reports = build_corpus(args.dir, args.out, jobs=args.jobs, progress=not args.quiet,
                                time_limit=TIME_LIMIT if args.time_limit is None else args.time_limit or None)
-    except FileNotFoundError as exc:  # the reports folder named does not exist
+    except FileNotFoundError as exc:
+        if Path(args.dir).exists():
+            raise  # not the folder named: an internal error, shown as one
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(summary(reports))
