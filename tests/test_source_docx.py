@@ -166,9 +166,10 @@ def test_continuation_cell_text_is_kept():
         ('<w:moveFrom w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:moveFrom><w:r><w:t>38</w:t></w:r>', "38"),
         ('<w:del w:id="1" w:author="a"><w:r><w:delText>39</w:delText></w:r></w:del>'
          '<w:ins w:id="2" w:author="a"><w:r><w:t>38</w:t></w:r></w:ins>', "38"),
+        ('<w:del w:id="1" w:author="a"><w:r><w:t>7</w:t></w:r></w:del><w:r><w:t>38</w:t></w:r>', "38"),
         ('<w:moveTo w:id="1" w:author="a"><w:r><w:t>38</w:t></w:r></w:moveTo>', "38"),
     ],
-    ids=["moved-away", "deleted", "moved-here"],
+    ids=["moved-away", "deleted", "deleted-as-text", "moved-here"],
 )
 def test_tracked_changes_print_only_their_result(runs, printed):
     """A cell left with a tracked move read the moved-away 7 too: 738 for a printed 38."""
