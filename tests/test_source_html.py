@@ -320,9 +320,14 @@ def test_page_cut_inside_a_table_row_leaves_that_row_out(tmp_path):
     missing = report.findings[report.findings.check == "READ_MISSING_ROW"]
     assert "other_external_services" in set(missing.row)
     assert len(report.cells) == 9 and report.cells.equals(whole.head(9))
-    # a page whose last "<tr" is a script's string, not a cut row, keeps every row
+    # a page whose last "<tr" is a script's string or a comment, not a cut row, keeps every row
     page = b"<html><body><table><tr><td>a</td><td>1</td></tr></table><script>var r='<tr>';</script></body></html>"
     assert len(read_html(page, "script.html").grids[0].rows) == 1
+    page = b"<html><body><table><tr><td>a</td><td>1</td></tr></table><!-- <tr> -->"
+    assert len(read_html(page, "comment.html").grids[0].rows) == 1
+    # a row cut short is left out whatever the case of its tag
+    page = b"<html><body><table><Tr><td>a</td><td>1</td></Tr><Tr><td>b</td><td>2"
+    assert [[c.text for c in row] for row in read_html(page, "upper.html").grids[0].rows] == [["a", "1"]]
 
 
 def test_a_footnote_mark_is_not_read_as_more_digits(tmp_path):

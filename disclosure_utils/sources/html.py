@@ -16,12 +16,14 @@ from ..errors import ReportError
 
 MAX_HTML_DEPTH = 200  # element nesting deeper than this is refused (report pages stay far below it)
 MAX_CELL_CHARS = 400  # a longer cell is page layout, not a table cell (report labels are < 100 characters)
+MAX_ROW_CHARS = 20_000  # characters a page's last table row is looked for in (a cut inside it leaves it out)
 MAX_BAD_CHARS = 0.001  # share of undecodable bytes tolerated (kept visible as U+FFFD) in a last-resort decode
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 _DECLARED = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.I
 )
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _HTML_END = re.compile(r"</html\s*>", re.I)  # libxml2 drops all that follows one; pages have text there
 _BIG5 = frozenset({"big5", "big5hkscs", "cp950"})  # the declarations worth trying before gb18030
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml will not store these
@@ -167,11 +169,12 @@ def _title(root: etree._Element) -> str | None:
 
 def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
     """The row a download cut short: the page ends inside its last <tr> (no </tr>, </table> or </body> after
-    it). Its cells may have lost text (a 0 cut off reads blank), so it is left out of its grid."""
-    at = max(text.rfind("<tr"), text.rfind("<TR"))
-    tail = text[at:].lower()
-    if at < 0 or tail[3:4] not in (" ", "\t", "\n", "\r", ">", "/") or any(
-        end in tail for end in ("</tr", "</table", "</body")
+    it, comments aside). Its cells may have lost text (a 0 cut off reads blank), so it is left out of its grid.
+    Only the page's last MAX_ROW_CHARS are looked at: a row is far shorter."""
+    tail = _COMMENT.sub("", text[-MAX_ROW_CHARS:]).lower()
+    at = tail.rfind("<tr")
+    if at < 0 or tail[at + 3 : at + 4] not in (" ", "\t", "\n", "\r", ">", "/", "") or any(
+        end in tail[at:] for end in ("</tr", "</table", "</body")
     ):
         return None
     rows = list(root.iter("tr"))
