@@ -122,13 +122,10 @@ _CHANGE = tuple(
 )  # fmt: skip
 _CHANGE_TO = ("增至", "减至", "升至", "降至", "增加到", "减少到", "上升到", "下降到", "增长到", "增长至")
 _RANGE_MARKS = frozenset("至到~～-—")
-# The periods a sentence names: another year (上年度, 去年, 前年; not 上年度结转, what is carried in), this year
-# (本年度, 今年, 全年, 当年), or a year (not one in a title 《…》, nor 2020年以来/起). Each branch starts with a
-# literal, so a search skips ahead to its first characters.
-_PERIOD = re.compile(
-    r"(?P<other>上(?<!结转上)一?年度?(?!度?结转)|去年|前(?<!当前)年)|(?P<this>本年|今年|全年|当年)"
-    r"|(?P<year>20\d\d)年(?!以来|起)"
-)
+# The periods a sentence names, each by its 年 and the characters before it: another year (上年度, 上一年, 去年,
+# 前年; not 当前年, nor 上年度结转, what is carried in), this year (本年, 今年, 全年, 当年), or a year (20NN年; not one
+# in a title 《…》, nor 2020年以来/起).
+_THIS_YEAR = frozenset("本今全当")
 _FOLLOW_ON = re.compile(
     r"(?:\d{4}年度?|今年|本年度?)?(?:并|同时|共|累计|全年|年内|共计|及时)*(?:发布|推送|发送|发表|更新|刊发)"
 )
@@ -379,7 +376,7 @@ class _Extractor:
 
     def __init__(self, t: _Text, pdf: bool, year: int | None = None):
         self.t, self.year = t, year
-        self.periods: list[tuple[int, str, int]] = []  # the periods the sentence read names (`_periods`)
+        self.periods: tuple[int, list] | None = None  # (sentence start, the periods it names: `_periods`)
         self.breaks = [] if pdf else sorted(t.line_starts)
         self.hints = count_hints(t.s)
         self.records: list[dict] = []
@@ -418,7 +415,6 @@ class _Extractor:
             _Clause(a, b, _quantities(s, a, b) if self._hinted(a, b) else [])
             for a, b in _split(s, sa, sb, ",，;:", _CLAUSE_MARKS)
         ]
-        self.periods = _periods(s, sa, sb) if "年" in sentence else []
         qizhong = sentence.find("其中")
         qizhong = sa + qizhong if qizhong >= 0 else None
         total_metric = carry if _QIZHONG_FIRST.match(sentence) else None
@@ -444,25 +440,37 @@ class _Extractor:
         return last_metric or carry
 
     def _metric(self, clauses: list[_Clause], k: int, j: int, sentence: str, previous: str) -> str | None:
-        """The metric the j-th count of clause k states, or None."""
+        """The metric the j-th count of clause k states, or None (also when it is not this year's count)."""
         s = self.t.s
         clause = clauses[k]
         q = clause.qtys[j]
-        text = s[clause.a : clause.b]
         seg_a = clause.qtys[j - 1].end if j else clause.a
         qz = s.rfind("其中", seg_a, q.a)
         seg_a = qz + 2 if qz >= 0 else seg_a
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
+        metric = self._stated(clauses, k, j, sentence, previous, before, after)
+        if metric is None:
+            return None
         ends, starts = before.rstrip(), after.lstrip()
         if (
             ends.endswith(_CHANGE)
             or starts.startswith(_CHANGE_TO)
             or (ends[-1:] in _RANGE_MARKS and (ends[:-1].rstrip()[-1:].isdigit() or (j and not ends[:-1].strip())))
             or (starts[:1] in _RANGE_MARKS and j + 1 < len(clause.qtys) and not starts[1:].strip())
-            or (self.periods and self._other_period(clause.a, q.a))
+            or self._other_period(clauses, clause.a, q.a)
         ):
             return None
+        return metric
+
+    def _stated(self, clauses: list[_Clause], k: int, j: int, sentence: str, previous: str, before: str,
+                after: str) -> str | None:
+        """The metric the j-th count of clause k is stated as, `before` and `after` it the text to the counts
+        beside it, or None."""
+        s = self.t.s
+        clause = clauses[k]
+        q = clause.qtys[j]
+        text = s[clause.a : clause.b]
         metric = _rule_metric(q.unit, before, after, text)
         if metric in (None, "proactive_items"):  # one channel named: its post count; several: the total
             channel = self._post_channel(clauses, k, j, before, after)
@@ -484,12 +492,15 @@ class _Extractor:
             return None  # 截至 … 累计阅读次数: since the account opened, not this year
         return metric
 
-    def _other_period(self, a: int, at: int) -> bool:
+    def _other_period(self, clauses: list[_Clause], a: int, at: int) -> bool:
         """Is the count at `at`, in the clause starting at `a`, for another year than the report's? The last
         period named before it decides: another year (上年度…30件) in its own clause (与上年相比 in a clause
         before frames a comparison, not the count), else this year or a year of the sentence (2022年…30件 in a
         report on 2023)."""
-        named = [p for p in self.periods if p[0] < at and (p[0] >= a or p[1] != "other")]
+        sa, sb = clauses[0].a, clauses[-1].b
+        if self.periods is None or self.periods[0] != sa:  # found once per sentence, when first needed
+            self.periods = (sa, _periods(self.t.s, sa, sb))
+        named = [p for p in self.periods[1] if p[0] < at and (p[0] >= a or p[1] != "other")]
         if not named:
             return False
         _, kind, year = named[-1]
@@ -551,14 +562,23 @@ class _Extractor:
 
 
 def _periods(s: str, a: int, b: int) -> list[tuple[int, str, int]]:
-    """(start, other | this | year, the year or 0) of each period s[a:b] names (`_PERIOD`), years inside a
-    title 《…》 left out."""
+    """(start, other | this | year, the year or 0) of each period s[a:b] names, in order (see `_THIS_YEAR`)."""
     out = []
-    for m in _PERIOD.finditer(s, a, b):
-        kind = m.lastgroup
-        if kind == "year" and s.rfind("《", a, m.start()) > s.rfind("》", a, m.start()):
-            continue
-        out.append((m.start(), kind, int(m["year"]) if kind == "year" else 0))
+    i = s.find("年", a, b)
+    while i >= 0:
+        before = s[max(i - 4, a) : i]
+        if len(before) == 4 and before.isascii() and before.isdigit() and before.startswith("20"):
+            if not s.startswith(("以来", "起"), i + 1) and s.rfind("《", a, i) <= s.rfind("》", a, i):
+                out.append((i - 4, "year", int(before)))
+        elif before[-1:] in _THIS_YEAR:
+            out.append((i - 1, "this", 0))
+        elif before[-1:] == "去" or (before[-1:] == "前" and s[i - 2 : i - 1] != "当"):
+            out.append((i - 1, "other", 0))
+        elif before[-1:] == "上" or before[-2:] == "上一":
+            start = i - 1 if before[-1:] == "上" else i - 2
+            if s[max(start - 2, 0) : start] != "结转" and not s.startswith(("结转", "度结转"), i + 1):
+                out.append((start, "other", 0))
+        i = s.find("年", i + 1, b)
     return out
 
 

@@ -173,8 +173,8 @@ def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | Non
     while len(cells) > k and not values.clean(cells[-1][0]):
         cells.pop()
     # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens
-    merged = any(values.parse(raw, amount_unit="")[1] == "text" and len(split.tokens(values.clean(raw))) > 1
-                 for raw, _ in cells)
+    merged = any(values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1
+                 and values.parse(raw, amount_unit="")[1] == "text" for raw, _ in cells)
     if len(cells) == k and not merged:
         return cells, None, False
     if not merged or len(cells) == k or any(not values.clean(raw) for raw, _ in cells):

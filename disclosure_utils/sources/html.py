@@ -16,7 +16,6 @@ from ..errors import ReportError
 
 MAX_HTML_DEPTH = 200  # element nesting deeper than this is refused (report pages stay far below it)
 MAX_CELL_CHARS = 400  # a longer cell is page layout, not a table cell (report labels are < 100 characters)
-MAX_ROW_CHARS = 20_000  # characters a page's last table row is looked for in (a cut inside it leaves it out)
 MAX_BAD_CHARS = 0.001  # share of undecodable bytes tolerated (kept visible as U+FFFD) in a last-resort decode
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
@@ -169,12 +168,20 @@ def _title(root: etree._Element) -> str | None:
 
 def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
     """The row a download cut short: the page ends inside its last <tr> (no </tr>, </table> or </body> after
-    it, comments aside). Its cells may have lost text (a 0 cut off reads blank), so it is left out of its grid.
-    Only the page's last MAX_ROW_CHARS are looked at: a row is far shorter."""
-    tail = _COMMENT.sub("", text[-MAX_ROW_CHARS:]).lower()
-    at = tail.rfind("<tr")
-    if at < 0 or tail[at + 3 : at + 4] not in (" ", "\t", "\n", "\r", ">", "/", "") or any(
-        end in tail[at:] for end in ("</tr", "</table", "</body")
+    it; a "<tr" in a comment is none). Its cells may have lost text (a 0 cut off reads blank), so it is left
+    out of its grid."""
+    at = len(text)
+    while True:
+        at = max(text.rfind(tag, 0, at) for tag in ("<tr", "<TR", "<Tr", "<tR"))
+        if at < 0:
+            return None
+        opened = text.rfind("<!--", 0, at)
+        if opened < 0 or text.rfind("-->", opened, at) >= 0:
+            break  # not inside a comment
+        at = opened
+    tail = _COMMENT.sub("", text[at:]).lower()
+    if tail[3:4] not in (" ", "\t", "\n", "\r", ">", "/", "") or any(
+        end in tail for end in ("</tr", "</table", "</body")
     ):
         return None
     rows = list(root.iter("tr"))
