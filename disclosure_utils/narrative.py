@@ -57,8 +57,9 @@ Rules, chosen for precision over recall:
   counts after 历年/截至 in the sentence (cumulative) are not posts or views.
 - A change (同比增加 N 件: a count right after 增加/减少/增长/增幅 …), the start of a change (由 N 件增至),
   either end of a range (3至5件, 3件至5件), a count for another year (the last period named before it is
-  上年度/去年/前年 in its clause, or a year of its sentence earlier than the report's; 上年度结转 is carried
-  in, a year in 《…》 or 2020年以来 names no period), and one kind in a list of post kinds (工作动态120条、
+  上年度/去年/前年 in its clause, or a year of its sentence earlier than the report's, unless 本年/今年 is named
+  after it; 全年/当年 name no period of their own, 上年度结转 is carried in, a year in 《…》 or 2020年以来 names
+  none), and one kind in a list of post kinds (工作动态120条、
   通知公告30条) are not facts.
 - Parts after 其中 are never reported as the total's metric (a part with the same metric as the
   total before 其中 is dropped); parts of other metrics (其中予以公开 N 件) are kept. Counts given
@@ -120,12 +121,15 @@ _CHANGE = tuple(
     w + le for w in ("增加", "减少", "增长", "下降", "上升", "提高", "降低", "回落", "增幅", "降幅", "减幅")
     for le in ("", "了")
 )  # fmt: skip
-_CHANGE_TO = ("增至", "减至", "升至", "降至", "增加到", "减少到", "上升到", "下降到", "增长到", "增长至")
+_CHANGE_TO = (
+    "增至", "减至", "升至", "降至", "变为",
+    *(verb + to for verb in ("增加", "减少", "上升", "下降", "增长", "提高", "降低", "回落") for to in ("至", "到", "为")),
+)  # fmt: skip
 _RANGE_MARKS = frozenset("至到~～-—")
 # The periods a sentence names, each by its 年 and the characters before it: another year (上年度, 上一年, 去年,
-# 前年; not 当前年, nor 上年度结转, what is carried in), this year (本年, 今年, 全年, 当年), or a year (20NN年; not one
-# in a title 《…》, nor 2020年以来/起).
-_THIS_YEAR = frozenset("本今全当")
+# 前年; not 当前年, nor 上年度结转, what is carried in), this year (本年, 今年), or a year (20NN年; not one in a title
+# 《…》, nor 2020年以来/起). 全年 and 当年 name none: they are the whole of, or that, year named before them.
+_THIS_YEAR = frozenset("本今")
 _FOLLOW_ON = re.compile(
     r"(?:\d{4}年度?|今年|本年度?)?(?:并|同时|共|累计|全年|年内|共计|及时)*(?:发布|推送|发送|发表|更新|刊发)"
 )

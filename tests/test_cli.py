@@ -50,3 +50,17 @@ def test_build_lists_refusals(tmp_path, capsys):
 def test_build_from_a_missing_folder_exits_2_naming_it(tmp_path, capsys):
     assert main(["build", str(tmp_path / "no-such-folder"), "-o", str(tmp_path / "out"), "-q"]) == 2
     assert capsys.readouterr().err == f"error: {tmp_path / 'no-such-folder'}: no such folder or file\n"
+
+
+def test_build_lets_another_missing_file_surface_as_an_internal_error(tmp_path, monkeypatch):
+    """Only the folder named missing is reported as such; any other FileNotFoundError is not hidden."""
+    import pytest
+
+    from disclosure_utils import corpus
+
+    def lost(*args, **kwargs):
+        raise FileNotFoundError("a file vanished mid-build")
+
+    monkeypatch.setattr(corpus, "build_corpus", lost)
+    with pytest.raises(FileNotFoundError, match="vanished"):
+        main(["build", str(tmp_path), "-o", str(tmp_path / "out"), "-q"])

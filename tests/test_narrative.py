@@ -149,6 +149,12 @@ def has(facts: pd.DataFrame, metric: str, value: float) -> pd.DataFrame:
         ("2023年，共收到政府信息公开申请154件，结转至2024年6件。", "applications_received", None, 154),
         ("受理政府信息公开申请同比增幅10件。", "applications_received", 10, None),
         ("受理政府信息公开申请数量由30件增至45件。", "applications_received", 30, None),
+        ("受理政府信息公开申请数量由30件增加至45件。", "applications_received", 30, None),
+        ("受理政府信息公开申请数量由30件增长为45件。", "applications_received", 30, None),
+        # 全年/当年 are the whole of, or that, year named before them
+        ("2022年全年共受理政府信息公开申请30件。", "applications_received", 30, None),
+        ("去年全年在门户网站发布信息1200条。", "website_posts", 1200, None),
+        ("2023年全年共受理政府信息公开申请45件。", "applications_received", None, 45),
         ("共受理政府信息公开申请3件至5件。", "applications_received", 3, None),
         ("共受理政府信息公开申请3件至5件。", "applications_received", 5, None),
         # the period named last before the count decides; a comparison in another clause frames, a title names none
