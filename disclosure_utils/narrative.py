@@ -59,8 +59,7 @@ Rules, chosen for precision over recall:
   either end of a range (3至5件, 3件至5件), a count for another year (the last period named before it is
   上年度/去年/前年 in its clause, or a year of its sentence earlier than the report's, unless 本年/今年 is named
   after it; 全年/当年 name no period of their own, 上年度结转 is carried in, a year in 《…》 or 2020年以来 names
-  none), and one kind in a list of post kinds (工作动态120条、
-  通知公告30条) are not facts.
+  none), and one kind in a list of post kinds (工作动态120条、通知公告30条) are not facts.
 - Parts after 其中 are never reported as the total's metric (a part with the same metric as the
   total before 其中 is dropped); parts of other metrics (其中予以公开 N 件) are kept. Counts given
   with their share (…N 条，占 x%) are left out, except request dispositions.
