@@ -344,15 +344,10 @@ def _cut(b: _Builder, rr: locate.RowRead, rows: list[tuple[str, tuple[str, ...]]
     parts[-1] = None
     for code, row_cols in rows:
         row, parts = parts[: len(row_cols)], parts[len(row_cols) :]
-        if None not in row:
-            b.cells_of(rr.table, code, zip(row_cols, row, itertools.repeat(rr.source)), template)
-            continue
-        b.finding("READ_CUT", "warning", rr.table, code, "", f"the text ends inside the row's values {run!r} (a "
-                  f"file cut short?): {'its last value' if apart else 'its values'} may be cut; marked ambiguous")
-        b.cells_of(rr.table, code, zip(row_cols, row, itertools.repeat(rr.source)), template)  # None: skipped
-        for col, part in zip(row_cols, row, strict=True):
-            if part is None:
-                b.ambiguous(rr.table, code, col, run, rr.source)
+        if None in row:
+            b.finding("READ_CUT", "warning", rr.table, code, "", f"the text ends inside the row's values {run!r} (a "
+                      f"file cut short?): {'its last value' if apart else 'its values'} may be cut; marked ambiguous")
+        _emit_split(b, rr._replace(code=code), row_cols, template, [tuple(row)], "")  # a None part: ambiguous
 
 
 def _group_adds_up(prefix: tuple[str, ...]) -> bool:
