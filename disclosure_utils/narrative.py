@@ -116,14 +116,9 @@ _CUMULATIVE = re.compile(r"历年|截至|截止")
 # A count that is a change from last year (同比增加10件), where a change starts (由30件增至…), a range's ends
 # (3至5件, 3件至5件), or a count for another period (上年度受理30件; 2022年受理30件 in a report on 2023): not
 # this year's count.
-_CHANGE = tuple(
-    w + le for w in ("增加", "减少", "增长", "下降", "上升", "提高", "降低", "回落", "增幅", "降幅", "减幅")
-    for le in ("", "了")
-)  # fmt: skip
-_CHANGE_TO = (
-    "增至", "减至", "升至", "降至", "变为",
-    *(verb + to for verb in ("增加", "减少", "上升", "下降", "增长", "提高", "降低", "回落") for to in ("至", "到", "为")),
-)  # fmt: skip
+_CHANGE_VERBS = ("增加", "减少", "增长", "下降", "上升", "提高", "降低", "回落")
+_CHANGE = tuple(w + le for w in (*_CHANGE_VERBS, "增幅", "降幅", "减幅") for le in ("", "了"))  # right before
+_CHANGE_TO = ("增至", "减至", "升至", "降至", "变为", *(v + to for v in _CHANGE_VERBS for to in ("至", "到", "为")))
 _RANGE_MARKS = frozenset("至到~～-—")
 # The periods a sentence names, each by its 年 and the characters before it: another year (上年度, 上一年, 去年,
 # 前年; not 当前年, nor 上年度结转, what is carried in), this year (本年, 今年), or a year (20NN年; not one in a title
