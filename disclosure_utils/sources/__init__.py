@@ -57,8 +57,6 @@ def parse_bytes(data: bytes, path: str) -> Document:
 
 
 def _parse(data: bytes, path: str) -> Document:
-    if data[:2048].lstrip().startswith(b"{\\rtf"):
-        raise ReportError(path, "an RTF document (often saved as .doc), which is not read: save it as DOCX or PDF")
     fmt = sniff_format(data, path)
     if fmt == "pdf":
         from .pdf import read_pdf

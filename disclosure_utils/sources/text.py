@@ -103,6 +103,8 @@ def _flattened(lines: list[str], first: int) -> list:
 def read_text(data: bytes, path: str) -> Document:
     """Read a text report (UTF-8 or GB18030) into a `Document`."""
     text = decode(data, path).replace("\r\n", "\n").replace("\r", "\n")
+    if text[:2048].lstrip().startswith("{\\rtf"):  # RTF is ASCII: it decodes, and would read as text
+        raise ReportError(path, "an RTF document (often saved as .doc), which is not read: save it as DOCX or PDF")
     lines = text.split("\n")
     header, first = _header(lines)
     tab_led = sum(1 for line in lines[first:] if line.startswith("\t"))
