@@ -8,7 +8,7 @@ import pytest
 
 import disclosure_utils as du
 from disclosure_utils import values
-from disclosure_utils.document import Document, Paragraph
+from disclosure_utils.document import Cell, Document, Grid, Paragraph
 from disclosure_utils.labels import fold, norm
 from disclosure_utils.tables import recognise
 
@@ -18,6 +18,14 @@ from .conftest import expected, reports_dir
 def _doc(text: str) -> Document:
     lines = [ln for ln in text.split("\n") if ln.strip()]
     return Document("synthetic.txt", "text", [Paragraph(ln, f"line {i + 1}") for i, ln in enumerate(lines)])
+
+
+def _grid_row(*texts: str) -> tuple[Cell, ...]:
+    return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
+
+
+# the caption and header rows of the v2019 table-二 block 政府集中采购 (projects, amount)
+_PROCUREMENT_HEADER = (_grid_row("第二十条第（九）项"), _grid_row("信息内容", "采购项目数量", "采购总金额"))
 
 
 def _cell(cells, table, row, column):
@@ -314,13 +322,8 @@ def test_a_table_with_misordered_headers_is_not_read_by_position_even_by_the_nar
 
 def test_grid_cell_with_two_numbers_beside_a_blank_is_not_rejoined():
     """A cell printing '1 0' next to a blank cell: joining the row would let the blank vanish."""
-    from disclosure_utils.document import Cell, Grid
-
-    def row(*texts):
-        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
-
-    grid = Grid((row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
-                 row("一、本年新收政府信息公开申请数量", "1 0", "", "2", "0", "1", "1", "5")), "table 1")
+    grid = Grid((_grid_row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+                 _grid_row("一、本年新收政府信息公开申请数量", "1 0", "", "2", "0", "1", "1", "5")), "table 1")
     got = recognise(Document("grid.html", "html", [grid]))
     new = got.cells[got.cells.row == "new_received"]
     assert set(new.kind) == {"ambiguous"}
@@ -328,17 +331,12 @@ def test_grid_cell_with_two_numbers_beside_a_blank_is_not_rejoined():
 
 
 def test_review_table_printed_as_three_labelled_rows():
-    from disclosure_utils.document import Cell, Grid
-
-    def row(*texts):
-        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
-
-    grid = Grid((row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
-                 row("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"),
-                 row("", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"),
-                 row("行政复议", "1", "0", "0", "0", "1"),
-                 row("行政诉讼（未经复议直接起诉）", "0", "1", "0", "0", "1"),
-                 row("行政诉讼（复议后起诉）", "0", "0", "0", "2", "2")), "table 1")
+    grid = Grid((_grid_row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+                 _grid_row("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"),
+                 _grid_row("", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"),
+                 _grid_row("行政复议", "1", "0", "0", "0", "1"),
+                 _grid_row("行政诉讼（未经复议直接起诉）", "0", "1", "0", "0", "1"),
+                 _grid_row("行政诉讼（复议后起诉）", "0", "0", "0", "2", "2")), "table 1")
     got = recognise(Document("grid.html", "html", [grid])).cells
     rl = got[got.table == "review_litigation"].set_index(["row", "column"]).value
     assert rl["review", "upheld"] == 1 and rl["litigation_direct", "corrected"] == 1
@@ -346,13 +344,11 @@ def test_review_table_printed_as_three_labelled_rows():
 
 
 def test_v2021_fee_header_printed_in_yuan_is_read_in_yuan():
-    from disclosure_utils.document import Cell, Grid
-
-    def row(*texts):
-        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
-
     def fee(header):
-        grid = Grid((row("第二十条第（八）项"), row("信息内容", header), row("行政事业性收费", "125000")), "table 1")
+        grid = Grid(
+            (_grid_row("第二十条第（八）项"), _grid_row("信息内容", header), _grid_row("行政事业性收费", "125000")),
+            "table 1",
+        )
         cells = recognise(Document("fee.html", "html", [grid])).cells
         return cells[cells.column == "amount_yuan"].value.iloc[0]
 
@@ -363,13 +359,7 @@ def test_v2021_fee_header_printed_in_yuan_is_read_in_yuan():
 @pytest.mark.parametrize(("printed", "yuan"), [("1,209,500元", 1_209_500), ("1,209.5万元", 12_095_000)])
 def test_an_amount_with_thousands_separators_in_a_grid_cell_is_one_value(printed, yuan):
     """Its commas made three value tokens, and the row was taken for cells holding several values."""
-    from disclosure_utils.document import Cell, Grid
-
-    def row(*texts):
-        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
-
-    grid = Grid((row("第二十条第（九）项"), row("信息内容", "采购项目数量", "采购总金额"), row("政府集中采购", "10", printed)),
-                "table 1")
+    grid = Grid((*_PROCUREMENT_HEADER, _grid_row("政府集中采购", "10", printed)), "table 1")
     got = recognise(Document("amount.html", "html", [grid]))
     cells = got.cells[got.cells.row == "central_procurement"]
     assert cells[["column", "value", "kind"]].values.tolist() == [["projects", 10, "number"],
@@ -378,13 +368,7 @@ def test_an_amount_with_thousands_separators_in_a_grid_cell_is_one_value(printed
 
 
 def test_read_shape_names_a_cell_holding_two_values_whatever_blanks_trail_the_row():
-    from disclosure_utils.document import Cell, Grid
-
-    def row(*texts):
-        return tuple(Cell(t, f"cell {i}") for i, t in enumerate(texts))
-
-    grid = Grid((row("第二十条第（九）项"), row("信息内容", "采购项目数量", "采购总金额"), row("政府集中采购", "10 2", "5万元", "")),
-                "table 1")
+    grid = Grid((*_PROCUREMENT_HEADER, _grid_row("政府集中采购", "10 2", "5万元", "")), "table 1")
     got = recognise(Document("shape.html", "html", [grid]))
     (message,) = got.findings[got.findings.check == "READ_SHAPE"].message
     assert message == "a cell of the row holds several values (10 2 | 5万元 | ); marked ambiguous"
