@@ -125,8 +125,8 @@ def read(name: str) -> tuple[Document, pd.DataFrame, pd.DataFrame]:
     return _read(name)
 
 
-def facts_of(text: str) -> pd.DataFrame:
-    return extract(Document("phrase.txt", "text", [Paragraph(text, "line 1")]))[1]
+def facts_of(text: str, year: int | None = None) -> pd.DataFrame:
+    return extract(Document("phrase.txt", "text", [Paragraph(text, "line 1")]), year)[1]
 
 
 def has(facts: pd.DataFrame, metric: str, value: float) -> pd.DataFrame:
@@ -170,8 +170,7 @@ def has(facts: pd.DataFrame, metric: str, value: float) -> pd.DataFrame:
 def test_a_change_a_range_end_or_another_years_count_is_not_this_years(phrase, metric, wrong, right):
     """Counts of a report on 2023 that the sentence gives as a change from last year, the end of a range, one
     kind in a list of kinds, or for an earlier year: none is the year's count."""
-    facts = extract(Document("phrase.txt", "text", [Paragraph("一、总体情况", "line 1"), Paragraph(phrase, "line 2")]),
-                    2023)[1]
+    facts = facts_of(phrase, 2023)
     if wrong is not None:
         assert has(facts, metric, wrong).empty, facts
     if right is not None:
