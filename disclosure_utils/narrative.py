@@ -52,14 +52,16 @@ Rules, chosen for precision over recall:
   160多万 → 1600000, 三十二 → 32, 1,235 → 1235; 余/多/超/近/约/逾/突破/以上 set `approx`.
 - A number is read against its own clause (split at ，,;: outside “…” and 《…》), from the count
   before it: the metric's keyword must be there, the nearest keyword wins. A post count names its
-  one channel in its clause (two channels: none; 微博、微信分别发布 N 条和 M 条 pairs them), or is a
+  one channel in its clause (two channels: none, but a channel named after 、/和/及/与 and before the
+  next count is that count's; 微博、微信分别发布 N 条和 M 条 pairs them), or is a
   bare "共发布 N 条" right after a clause naming one channel. 栏目/专栏 counts, 依申请 counts, and
   counts after 历年/截至 in the sentence (cumulative) are not posts or views.
 - A change (同比增加 N 件: a count right after 增加/减少/增长/增幅 …), the start of a change (由 N 件增至),
   either end of a range (3至5件, 3件至5件), a count for another year (the last period named before it is
   上年度/去年/前年 in its clause, or a year of its sentence earlier than the report's, unless 本年/今年 is named
   after it; 全年/当年 name no period of their own, 上年度结转 is carried in, a year in 《…》 or 2020年以来 names
-  none), and one kind in a list of post kinds (工作动态120条、通知公告30条) are not facts.
+  none), and one kind in a list of post kinds (工作动态120条、通知公告30条, or one kind to a clause:
+  工作动态120条，通知公告30条) are not facts.
 - Parts after 其中 are never reported as the total's metric (a part with the same metric as the
   total before 其中 is dropped); parts of other metrics (其中予以公开 N 件) are kept. Counts given
   with their share (…N 条，占 x%) are left out, except request dispositions.
@@ -113,6 +115,12 @@ _CHANNEL_MENTION = re.compile(
     r"网|栏目|专栏|微博|微信|公众号|公众平台|新媒体|抖音|头条号|视频号|客户端|APP|App"
 )
 _CUMULATIVE = re.compile(r"历年|截至|截止")
+# a clause that only names a kind of item before its count (通知公告30条), not a part (原创300条, 其中…), a
+# total, a comparison, an average, a verb or a channel
+_KIND = re.compile(r"[\u4e00-\u9fff]{2,10}")
+_NOT_A_KIND = re.compile(
+    r"其中|原创|转载|共|累计|合计|较|比|同|增|减|均|" + _POST_VERB.pattern + "|" + _CHANNEL_MENTION.pattern
+)
 # A count that is a change from last year (同比增加10件), where a change starts (由30件增至…), a range's ends
 # (3至5件, 3件至5件), or a count for another period (上年度受理30件; 2022年受理30件 in a report on 2023): not
 # this year's count.
@@ -120,6 +128,7 @@ _CHANGE_VERBS = ("增加", "减少", "增长", "下降", "上升", "提高", "�
 _CHANGE = tuple(w + le for w in (*_CHANGE_VERBS, "增幅", "降幅", "减幅") for le in ("", "了"))  # right before
 _CHANGE_TO = ("增至", "减至", "升至", "降至", "变为", *(v + to for v in _CHANGE_VERBS for to in ("至", "到", "为")))
 _RANGE_MARKS = frozenset("至到~～-—")
+_LIST_MARKS = frozenset("、和及与")  # between the items of a list in one clause
 # The periods a sentence names, each by its 年 and the characters before it: another year (上年度, 上一年, 去年,
 # 前年; not 当前年, nor 上年度结转, what is carried in), this year (本年, 今年), or a year (20NN年; not one in a title
 # 《…》, nor 2020年以来/起). 全年 and 当年 name none: they are the whole of, or that, year named before them.
@@ -523,12 +532,15 @@ class _Extractor:
             return _POST_METRIC[listed[j]]
         if after.startswith("、") and j + 1 < len(clause.qtys) and not _channels(after):
             return None  # 工作动态120条、通知公告30条: one kind, not all (a list of channels is not this)
+        if j + 1 == len(clause.qtys) and not after.strip(",，;") and _kind_follows(s, clauses, k):
+            return None  # 工作动态120条，通知公告30条: the same list, one kind to a clause
         if not (_POST_VERB.search(before) or _POST_VERB.match(after)):
             return None
-        named_after = _channels(after[:5])
-        if not (named_after or _POST_NOUN.search(before[-12:] + after[:8]) or _TOTAL_WORD.search(before)):
+        # 网站发布信息120条、微博…: a channel named after a list mark is the next count's
+        own_after = "" if after[:1] in _LIST_MARKS and j + 1 < len(clause.qtys) else after[:5]
+        if not (_channels(own_after) or _POST_NOUN.search(before[-12:] + after[:8]) or _TOTAL_WORD.search(before)):
             return None
-        names = _channels(before + after[:5])
+        names = _channels(before + own_after)
         if names or listed:
             return _POST_METRIC[names[0]] if len(names) == 1 and not _channels(after[5:]) else None
         if k and _FOLLOW_ON.match(before):  # 微博29个，共发布信息1992条: the channel of the clause before
@@ -557,6 +569,14 @@ class _Extractor:
                 raw=t.original[start:end],
             )
         )
+
+
+def _kind_follows(s: str, clauses: list[_Clause], k: int) -> bool:
+    """Clause k + 1 is a kind of item and its post count (通知公告30条): a list of kinds goes on from clause k."""
+    if k + 1 == len(clauses) or not (following := clauses[k + 1]).qtys or following.qtys[0].unit not in _POST_UNITS:
+        return False
+    kind = s[following.a : following.qtys[0].a]
+    return _KIND.fullmatch(kind) is not None and _NOT_A_KIND.search(kind) is None
 
 
 def _periods(s: str, a: int, b: int) -> list[tuple[int, str, int]]:

@@ -144,6 +144,11 @@ def has(facts: pd.DataFrame, metric: str, value: float) -> pd.DataFrame:
         ("2022年受理政府信息公开申请30件，2023年受理政府信息公开申请45件。", "applications_received", 30, 45),
         ("共受理政府信息公开申请3至5件。", "applications_received", 5, None),
         ("网站发布工作动态120条、通知公告30条、人事信息15条。", "website_posts", 120, None),
+        ("网站发布工作动态120条，通知公告30条，人事信息15条。", "website_posts", 120, None),
+        ("门户网站发布信息1200条，原创300条。", "website_posts", None, 1200),  # a part, not a kind of a list
+        ("门户网站发布信息1200条，较上年增加100条。", "website_posts", None, 1200),
+        # the channel after 、 is the next count's
+        ("门户网站发布信息120条、微博发布50条。", "website_posts", None, 120),
         ("政府网站发布信息增加到1500条。", "website_posts", None, 1500),  # a level reached, not a change
         ("上年度结转政府信息公开申请3件。", "applications_carried_in", None, 3),  # 上年度 names what is carried in
         ("2023年，共收到政府信息公开申请154件，结转至2024年6件。", "applications_received", None, 154),
