@@ -198,12 +198,12 @@ def _grids(root: etree._Element, cut: etree._Element | None = None) -> dict[str,
         for r, tr in enumerate(table.iter("tr"), 1):
             if tr is cut:
                 continue
-            row = []
+            row, at = [], f"table {t} row {r} cell "
             for c, td in enumerate(tr.iterchildren("td", "th"), 1):
                 texts.append(text := _cell_text(td))
                 colspan, rowspan = td.get("colspan"), td.get("rowspan")  # most cells have neither
                 # tuple.__new__: a Cell from all its fields in C (the named tuple's constructor is Python code)
-                row.append(tuple.__new__(Cell, (text, f"table {t} row {r} cell {c}",
+                row.append(tuple.__new__(Cell, (text, f"{at}{c}",
                                                 1 if colspan is None else _span(colspan, 1000),
                                                 1 if rowspan is None else _span(rowspan, 65534))))
             rows.append(tuple(row))
