@@ -360,10 +360,10 @@ def _rule_metric(unit: str, before: str, after: str, clause: str) -> str | None:
         keywords, rules = _RULES_BY_SIDE.get((unit, side), (None, ()))
         if rules and keywords.search(segment):  # else no rule of this side can match
             for order, rule in rules:
-                if rule.exclude and rule.exclude.search(clause):
+                distance = _keyword_distance(rule, before, after)  # far more often None than the clause excluded
+                if distance is None or (rule.exclude and rule.exclude.search(clause)):
                     continue
-                distance = _keyword_distance(rule, before, after)
-                if distance is not None and (best is None or (distance, order) < best[:2]):
+                if best is None or (distance, order) < best[:2]:
                     best = (distance, order, rule.metric)
     return best[2] if best else None
 
