@@ -90,7 +90,7 @@ def _normalise(doc: Document) -> _Text:
     pieces = text.split()
     origin, end = [], 0
     for piece in pieces:
-        end = text.find(piece, end)
+        end = text.find(piece[0], end)  # only whitespace lies before it: its first character is found first
         origin.append(end)
         end += len(piece)
     s = "".join(pieces)
