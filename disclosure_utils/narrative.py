@@ -430,7 +430,6 @@ class _Extractor:
         total_metric = carry if _QIZHONG_FIRST.match(sentence) else None
         last_metric = None
         for k, clause in enumerate(clauses):
-            shares = clause.qtys and _shares(s, clauses, k)
             for j, q in enumerate(clause.qtys):
                 metric = self._metric(clauses, k, j, sentence, previous)
                 if metric is None:
@@ -439,7 +438,7 @@ class _Extractor:
                     total_metric = last_metric
                 if qizhong is not None and q.a > qizhong and metric == total_metric:
                     continue  # a part listed after 其中, not the total
-                if shares and metric not in _REQUEST_METRICS:
+                if metric not in _REQUEST_METRICS and _shares(s, clauses, k):
                     continue
                 last_metric = metric
                 value = q.value * (10000 if q.unit == "万元" else 1)
