@@ -95,34 +95,33 @@ _Side = tuple[float, list[str], int]
 class _Cells:
     """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous.
 
-    Built from cell records (`Report.records("cells")`), kept as `records`; `numbers` holds the value of
-    each cell that is a number (not NaN, not printed twice)."""
+    Built from cell records (`Report.records("cells")`), kept as `records`; `cell_tables` … `cell_values` hold
+    each field of the records in order (read in one pass); `numbers` holds the value of each cell that is a
+    number (not NaN, not printed twice)."""
 
     def __init__(self, records: list[dict], policy: str):
         if policy not in POLICIES:
             raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
         self.policy = policy
         self.records = records
-        self.keys = keys = list(map(itemgetter("table", "row", "column"), records))
+        fields = list(zip(*map(itemgetter("table", "row", "column", "kind", "value"), records), strict=True)) or [()] * 5
+        self.cell_tables, self.cell_rows, self.cell_columns, self.cell_kinds, self.cell_values = fields
+        self.keys = keys = list(zip(*fields[:3], strict=True))
         self.kinds: dict[tuple[str, str, str], tuple[str, float]] = dict(
-            zip(keys, map(itemgetter("kind", "value"), records), strict=True)
+            zip(keys, zip(self.cell_kinds, self.cell_values, strict=True), strict=True)
         )
         if len(self.kinds) < len(keys):  # a cell printed twice
             for key, n in Counter(keys).items():
                 if n > 1:
                     self.kinds[key] = ("duplicated", math.nan)
         self.numbers = {key: v for key, (kind, v) in self.kinds.items() if kind == "number" and v == v}  # not NaN
-        self.tables = set(map(itemgetter(0), self.kinds))
-
-    @cached_property
-    def rows(self) -> set[str]:
-        """The row of every cell, in any table: built when first asked."""
-        return set(map(itemgetter(1), self.kinds))
+        self.tables = set(self.cell_tables)
+        self.rows = set(self.cell_rows)
 
     @cached_property
     def table_rows(self) -> set[tuple[str, str]]:
         """(table, row) of every cell: built when first asked (most reports never ask)."""
-        return set(map(itemgetter(0, 1), self.kinds))
+        return set(zip(self.cell_tables, self.cell_rows, strict=True))
 
     def has_table(self, table: str) -> bool:
         return table in self.tables
@@ -132,9 +131,9 @@ class _Cells:
             if column is None:
                 return table in self.tables
             # scans, as asked once a report: the column alone first (the pair needs a tuple per cell)
-            if column not in map(itemgetter(2), self.kinds):
+            if column not in self.cell_columns:
                 return False
-            return (table, column) in map(itemgetter(0, 2), self.kinds)
+            return (table, column) in zip(self.cell_tables, self.cell_columns, strict=True)
         if column is None:  # rows are looked up first: most rows asked about and not printed are in no table
             return row in self.rows and (table, row) in self.table_rows
         return (table, row, column) in self.kinds
@@ -284,12 +283,11 @@ def _t3_holds(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> bool
         received, carried_in, handled, carried_out = map(at.__getitem__, T3_COL_ROWS)
     except (ValueError, KeyError):  # a row of the identities is not in the template
         return False
-    if keys[start : start + n] != grid or list(map(itemgetter(0), keys)).count(R) != n:
+    if keys[start : start + n] != grid or cells.cell_tables.count(R) != n:
         return False  # not the grid, or more table-三 cells than it
-    printed = cells.records[start : start + n]
-    if set(map(itemgetter("kind"), printed)) != {"number"}:
+    if cells.cell_kinds[start : start + n].count("number") != n:
         return False
-    values = list(map(itemgetter("value"), printed))
+    values = cells.cell_values[start : start + n]
     columns = [values[j :: len(COLUMNS)] for j in range(len(COLUMNS))]  # each column down the rows
     row_sums = reduce(partial(map, add), columns[:-1], repeat(0.0))  # 0.0 + applicant 1 + … + applicant 6, per row
     if not all(map(le, map(abs, map(sub, row_sums, columns[-1])), repeat(TOLERANCE))):
@@ -657,7 +655,7 @@ def check(report, *, blank_policy: str = "lenient"):
     else:
         _absent(run, L, _template(report, L))
     _t2(run)
-    kinds = list(map(itemgetter("kind"), cells.records))
+    kinds = cells.cell_kinds
     _nonneg(run, kinds.count("number"))
     checked, agreed = _narrative(run, report)
     kept = [f for f in report.records("findings") if f["check"] not in CHECK_NAMES]
