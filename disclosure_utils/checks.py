@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from functools import cache, cached_property, partial, reduce
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, itemgetter, le, sub
 
 import pandas as pd
@@ -249,6 +249,12 @@ class _Run:
         else:
             self.held(check, table, row, column)
 
+    def held_all(self, identities: set[tuple[str, str, str, str]]) -> None:
+        """`held` for each of these identities (check, table, row, column), counted at once."""
+        used = len(identities & self.used)
+        self.tally["used"] += used
+        self.tally["passed"] += len(identities) - used
+
     def held(self, check: str, table: str, row: str, column: str) -> None:
         """Count an identity that holds: passed, or used when it chose the reading of glued digits (it holds by
         construction)."""
@@ -263,78 +269,81 @@ def _disposition_keys(other_rows: tuple[str, ...]) -> dict[str, list[tuple[str, 
 
 
 @cache
-def _t3_grid(template: str) -> tuple[dict[str, int], list[tuple[str, str, str]]]:
-    """The template's table-三 rows → their place, and the cells row by row in codebook order."""
+def _t3_grid(template: str) -> tuple[dict[str, int], list[tuple[str, str, str]], tuple[tuple[str, str, str, str], ...]]:
+    """The template's table-三 rows → their place, the cells row by row in codebook order, and the identities
+    of the grid as (check, table, row, column): T3_ROWSUM row by row, then T3_COL and T3_DISP column by column."""
     rows = codes(R, "row", template)
-    return {r: i for i, r in enumerate(rows)}, [(R, r, c) for r in rows for c in COLUMNS]
+    identities = (*[("T3_ROWSUM", R, r, "") for r in rows], *[("T3_COL", R, "", c) for c in COLUMNS],
+                  *[("T3_DISP", R, "", c) for c in COLUMNS])
+    return {r: i for i, r in enumerate(rows)}, [(R, r, c) for r in rows for c in COLUMNS], identities
 
 
-def _t3_holds(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> bool:
-    """True when table 三 is printed as its template's full grid of numbers (most reports) and every T3_ROWSUM,
-    T3_COL and T3_DISP identity holds, each summed in the order `_Cells.side` sums. Checked a column at a time
-    instead of cell by cell; any other case is False, for `_t3` to ask each identity."""
+def _t3_held(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> set[tuple[str, str, str, str]]:
+    """The T3_ROWSUM, T3_COL and T3_DISP identities that hold when table 三 is printed as its template's full grid
+    of numbers (most reports), each summed in the order `_Cells.side` sums. Checked a column at a time instead of
+    cell by cell; in any other case none, for `_t3` to ask each identity."""
     if template not in ("v2019", "v2021") or len(cells.kinds) < len(cells.keys):
-        return False
-    at, grid = _t3_grid(template)
+        return set()
+    at, grid, identities = _t3_grid(template)
     keys, n = cells.keys, len(grid)
     try:
         start = keys.index(grid[0])
         disposition = itemgetter(*[at[r] for rows in GROUPS.values() for r in rows], *map(at.__getitem__, other_rows))
         received, carried_in, handled, carried_out = map(at.__getitem__, T3_COL_ROWS)
     except (ValueError, KeyError):  # a row of the identities is not in the template
-        return False
+        return set()
     if keys[start : start + n] != grid or cells.cell_tables.count(R) != n:
-        return False  # not the grid, or more table-三 cells than it
+        return set()  # not the grid, or more table-三 cells than it
     if cells.cell_kinds[start : start + n].count("number") != n:
-        return False
+        return set()
     values = cells.cell_values[start : start + n]
     columns = [values[j :: len(COLUMNS)] for j in range(len(COLUMNS))]  # each column down the rows
     row_sums = reduce(partial(map, add), columns[:-1], repeat(0.0))  # 0.0 + applicant 1 + … + applicant 6, per row
-    if not all(map(le, map(abs, map(sub, row_sums, columns[-1])), repeat(TOLERANCE))):
-        return False
-    return all(
-        abs(0.0 + col[received] + col[carried_in] - (0.0 + col[handled] + col[carried_out])) <= TOLERANCE
-        and abs(reduce(add, disposition(col), 0.0) - col[handled]) <= TOLERANCE
-        for col in columns
-    )
+    verdicts = [
+        *map(le, map(abs, map(sub, row_sums, columns[-1])), repeat(TOLERANCE)),
+        *[abs(0.0 + col[received] + col[carried_in] - (0.0 + col[handled] + col[carried_out])) <= TOLERANCE
+          for col in columns],
+        *[abs(reduce(add, disposition(col), 0.0) - col[handled]) <= TOLERANCE for col in columns],
+    ]
+    return set(compress(identities, verdicts))
 
 
 def _t3(run: _Run, template: str) -> None:
+    """T3_COL, T3_DISP and T3_ROWSUM: those `_t3_held` tells at once are counted, the others asked one by one."""
     cells = run.cells
     other_rows = tuple(_other_rows(cells, template))
-    if _t3_holds(cells, template, other_rows):
-        for r in _t3_grid(template)[0]:
-            run.held("T3_ROWSUM", R, r, "")
-        for c in COLUMNS:
-            run.held("T3_COL", R, "", c)
-            run.held("T3_DISP", R, "", c)
+    held = _t3_held(cells, template, other_rows)
+    run.held_all(held)
+    if held and len(held) == len(_t3_grid(template)[2]):  # every identity holds (most reports)
         return
     disposition = _disposition_keys(other_rows)
     for c, (parts, printed) in _T3_COL_KEYS.items():
-        run.compare(
-            "T3_COL",
-            R,
-            "",
-            c,
-            f"column {c}",
-            parts,
-            printed,
-            lhs="new_received + carried_in",
-            rhs="disposition_total + carried_out",
-        )
-        run.compare(
-            "T3_DISP",
-            R,
-            "",
-            c,
-            f"column {c}",
-            disposition[c],
-            [(R, "disposition_total", c)],
-            lhs="sum of the disposition rows",
-            rhs="printed (七) total",
-        )
+        if ("T3_COL", R, "", c) not in held:
+            run.compare(
+                "T3_COL",
+                R,
+                "",
+                c,
+                f"column {c}",
+                parts,
+                printed,
+                lhs="new_received + carried_in",
+                rhs="disposition_total + carried_out",
+            )
+        if ("T3_DISP", R, "", c) not in held:
+            run.compare(
+                "T3_DISP",
+                R,
+                "",
+                c,
+                f"column {c}",
+                disposition[c],
+                [(R, "disposition_total", c)],
+                lhs="sum of the disposition rows",
+                rhs="printed (七) total",
+            )
     for r, parts in _T3_ROW_KEYS.items():
-        if not cells.has(R, r):
+        if ("T3_ROWSUM", R, r, "") in held or not cells.has(R, r):
             continue
         total = (R, r, "total")
         if cells.kind(total) == "blank":

@@ -427,14 +427,14 @@ GRID_FILES = sorted(p.name for p in RAW.iterdir() if p.suffix in (".txt", ".html
 def _checked(report, policy: str, grid: bool, monkeypatch) -> tuple[pd.DataFrame, pd.DataFrame]:
     with monkeypatch.context() as m:
         if not grid:
-            m.setattr(checks_module, "_t3_holds", lambda *args: False)
+            m.setattr(checks_module, "_t3_held", lambda *args: set())
         check(report, blank_policy=policy)
     return report.findings, report.quality
 
 
 @pytest.mark.parametrize("file", GRID_FILES)
 def test_table_three_checked_as_a_grid_counts_as_each_identity_asked(file, monkeypatch):
-    """The grid pass (`_t3_holds`) only shortens the common case: findings and counts are those of asking
+    """The grid pass (`_t3_held`) only shortens the common case: findings and counts are those of asking
     every identity, on each bundled report, and with a row total or a disposition cell changed by 1."""
     report = read_report(RAW / file, check=False)
     cells = report.records("cells")
@@ -458,11 +458,13 @@ def test_a_full_table_three_of_numbers_is_checked_as_a_grid():
     report = read_report(RAW / "pingtan-2023.txt", check=False)
     cells = checks_module._Cells(report.records("cells"), "lenient")
     other = tuple(checks_module._other_rows(cells, "v2021"))
-    assert checks_module._t3_holds(cells, "v2021", other)
-    assert not checks_module._t3_holds(cells, "v2019", other)  # not that template's grid
+    every = set(checks_module._t3_grid("v2021")[2])
+    assert checks_module._t3_held(cells, "v2021", other) == every
+    assert not checks_module._t3_held(cells, "v2019", other)  # not that template's grid
     changed = [{**c, "value": 1.0} if (c["row"], c["column"]) == ("granted", "total") else c
                for c in report.records("cells")]
-    assert not checks_module._t3_holds(checks_module._Cells(changed, "lenient"), "v2021", other)
+    held = checks_module._t3_held(checks_module._Cells(changed, "lenient"), "v2021", other)
+    assert every - held == {("T3_ROWSUM", "requests", "granted", ""), ("T3_DISP", "requests", "", "total")}
 
 
 def test_cells_beside_a_full_table_three_are_not_passed_over_by_the_grid_check():
@@ -481,5 +483,6 @@ def test_cells_beside_a_full_table_three_are_not_passed_over_by_the_grid_check()
     last = max(i for i, c in enumerate(cells) if c["table"] == "requests")
     after = [*cells[: last + 1], {**cells[last], "column": "note"}, *cells[last + 1 :]]
     other = ("other_overdue_correction", "other_unpaid_fee", "other_other")
-    assert checks_module._t3_holds(checks_module._Cells(cells, "lenient"), "v2021", other)
-    assert not checks_module._t3_holds(checks_module._Cells(after, "lenient"), "v2021", other)
+    assert checks_module._t3_held(checks_module._Cells(cells, "lenient"), "v2021", other) == set(
+        checks_module._t3_grid("v2021")[2])
+    assert not checks_module._t3_held(checks_module._Cells(after, "lenient"), "v2021", other)
