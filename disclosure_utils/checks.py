@@ -76,7 +76,6 @@ PROACTIVE_ITEMS = [
     "admin_fees",
 ]
 TOLERANCE = 1e-6
-_ABSENT = ("absent", math.nan)  # kind and value of a cell not printed
 # the cells of the fixed identities, keyed once: T3_COL (parts, printed) per column, the applicant
 # cells of a table-三 row, the outcome cells of a table-四 row
 T3_COL_ROWS = ("new_received", "carried_in", "disposition_total", "carried_out")  # the first two = the last two
@@ -107,14 +106,14 @@ class _Cells:
         fields = list(zip(*map(itemgetter("table", "row", "column", "kind", "value"), records), strict=True)) or [()] * 5
         self.cell_tables, self.cell_rows, self.cell_columns, self.cell_kinds, self.cell_values = fields
         self.keys = keys = list(zip(*fields[:3], strict=True))
-        self.kinds: dict[tuple[str, str, str], tuple[str, float]] = dict(
-            zip(keys, zip(self.cell_kinds, self.cell_values, strict=True), strict=True)
-        )
+        self.kinds: dict[tuple[str, str, str], str] = dict(zip(keys, self.cell_kinds, strict=True))
+        self.numbers = {key: v for key, kind, v in zip(keys, self.cell_kinds, self.cell_values, strict=True)
+                        if kind == "number" and v == v}  # not NaN
         if len(self.kinds) < len(keys):  # a cell printed twice
             for key, n in Counter(keys).items():
                 if n > 1:
-                    self.kinds[key] = ("duplicated", math.nan)
-        self.numbers = {key: v for key, (kind, v) in self.kinds.items() if kind == "number" and v == v}  # not NaN
+                    self.kinds[key] = "duplicated"
+                    self.numbers.pop(key, None)
         self.tables = set(self.cell_tables)
         self.rows = set(self.cell_rows)
 
@@ -139,7 +138,12 @@ class _Cells:
         return (table, row, column) in self.kinds
 
     def kind(self, key: tuple[str, str, str]) -> str:
-        return self.kinds.get(key, _ABSENT)[0]
+        return self.kinds.get(key, "absent")
+
+    def cell(self, key: tuple[str, str, str]) -> tuple[str, float]:
+        """The kind of a cell and its value when a number (NaN otherwise)."""
+        kind = self.kinds.get(key, "absent")
+        return kind, self.numbers.get(key, math.nan) if kind == "number" else math.nan
 
     def missing_total(self, key: tuple[str, str, str]) -> bool:
         """A blank table-三 total whose row prints a non-zero applicant cell: missing, not zero."""
@@ -147,7 +151,7 @@ class _Cells:
         if not table.endswith(R) or column != "total":
             return False
         return any(
-            self.kind((table, row, c)) == "number" and self.kinds[(table, row, c)][1] != 0 for c in APPLICANTS
+            kind == "number" and value != 0 for kind, value in (self.cell((table, row, c)) for c in APPLICANTS)
         )
 
     def holds(self, parts: list[tuple[str, str, str]], printed: list[tuple[str, str, str]]) -> bool:
@@ -429,7 +433,8 @@ def _nonneg(run: _Run, numbered: int) -> None:
     `numbered`: the cells of kind number. When each is in `_Cells.numbers` (none NaN or printed twice), all are
     in tables 二–四 and none is negative or fractional (most reports), each table with a number passes at once."""
     cells = run.cells
-    if numbered == len(cells.numbers) and cells.tables <= {P, R, L} and _whole_and_nonneg(cells.numbers.values()):
+    distinct = set(cells.numbers.values())  # a few dozen values: each told once
+    if numbered == len(cells.numbers) and cells.tables <= {P, R, L} and _whole_and_nonneg(distinct):
         run.tally["passed"] += len(set(map(itemgetter(0), cells.numbers)))
         return
     counted = [c for c in cells.records if c["kind"] == "number" and c["table"] in (P, R, L)]
@@ -513,11 +518,11 @@ APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees wi
 
 def _row_total(cells: _Cells, table: str, row: str) -> float | None:
     """The printed total of a row, or the sum of its parts when the total is blank (blanks as 0)."""
-    kind, value = cells.kinds.get((table, row, "total"), _ABSENT)
+    kind, value = cells.cell((table, row, "total"))
     if kind == "number":
         return value
     parts = APPLICANTS if table == R else OUTCOMES
-    part_kinds = [cells.kinds.get((table, row, c), _ABSENT) for c in parts]
+    part_kinds = [cells.cell((table, row, c)) for c in parts]
     if kind not in ("blank", "absent") or any(k not in ("number", "blank") for k, _ in part_kinds):
         return None
     if kind == "absent" and all(k == "absent" for k, _ in part_kinds):
@@ -583,7 +588,7 @@ def _agreement(report, cells: _Cells) -> list[dict]:
         if metric in NARRATIVE_CELLS:
             table, row, by_template = NARRATIVE_CELLS[metric]
             col = by_template.get(_template(report, table), "")
-            kind, cell = cells.kinds.get((table, row, col), _ABSENT)
+            kind, cell = cells.cell((table, row, col))
             tried = [(f"{row} {col}", table, [row], cell)] if kind == "number" else []
         else:
             tried = [t for t in _readings(cells, metric, template) if t[3] is not None]
