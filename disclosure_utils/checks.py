@@ -103,7 +103,8 @@ class _Cells:
             raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
         self.policy = policy
         self.records = records
-        fields = list(zip(*map(itemgetter("table", "row", "column", "kind", "value"), records), strict=True)) or [()] * 5
+        read = itemgetter("table", "row", "column", "kind", "value")
+        fields = list(zip(*map(read, records), strict=True)) or [()] * 5
         self.cell_tables, self.cell_rows, self.cell_columns, self.cell_kinds, self.cell_values = fields
         self.keys = keys = list(zip(*fields[:3], strict=True))
         self.kinds: dict[tuple[str, str, str], str] = dict(zip(keys, self.cell_kinds, strict=True))
@@ -273,7 +274,7 @@ def _disposition_keys(other_rows: tuple[str, ...]) -> dict[str, list[tuple[str, 
 
 
 @cache
-def _t3_grid(template: str) -> tuple[dict[str, int], list[tuple[str, str, str]], tuple[tuple[str, str, str, str], ...]]:
+def _t3_grid(template: str) -> tuple[dict[str, int], list[tuple[str, str, str]], tuple[tuple[str, ...], ...]]:
     """The template's table-三 rows → their place, the cells row by row in codebook order, and the identities
     of the grid as (check, table, row, column): T3_ROWSUM row by row, then T3_COL and T3_DISP column by column."""
     rows = codes(R, "row", template)
