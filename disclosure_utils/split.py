@@ -68,6 +68,10 @@ def cached(size: Callable[[Any], int]) -> Callable:
 
 def tokens(run: str) -> list[str]:
     """Value tokens of a run; everything else (labels, captions, junk) separates them."""
+    words = run.split()
+    digits = "".join(words)
+    if digits.isdigit() and digits.isascii():  # most runs: ASCII digits and spaces, whose tokens are the words
+        return words
     return TOKEN.findall(run)
 
 
