@@ -57,6 +57,12 @@ def norm(text: str) -> str:
     return _ORDINAL.sub(".", _unquoted("".join(fold(text).split())))
 
 
+def norm_of_spaced(spaced: str) -> str:
+    """`norm` of text that `norm_spaced` gave, without folding it again: it is folded and unquoted but for "[" and
+    "]", which "［" and "］" fold to and `norm` folds once more, to "(" and ")"."""
+    return _ORDINAL.sub(".", "".join(spaced.split()).replace("[", "(").replace("]", ")"))
+
+
 def norm_spaced(text: str) -> str:
     """Like `norm` but keeps runs of whitespace as one space (they separate glued values)."""
     text = _unquoted(fold(text))

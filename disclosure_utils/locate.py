@@ -194,20 +194,20 @@ def from_text(doc: Document, wanted: set[str]) -> Located:
     t4 = re.compile(labels.REVIEW_ANCHOR).search(s, t3.end() if t3 else (t2.end() if t2 else 0))
     if t2 and "proactive" in wanted:
         hi = t3_anchor.start() if t3_anchor else (t4.start() if t4 else len(s))
-        out.table_text["proactive"] = labels.norm(s[t2.start() : hi])
+        out.table_text["proactive"] = labels.norm_of_spaced(s[t2.start() : hi])
         template = detect_proactive(out.table_text["proactive"])
         if template:
             codes = list(labels.PROACTIVE_COLUMNS[template])
             out.rows += _rows_in(text, "proactive", codes, t2.start(), hi)
     if t3 and "requests" in wanted:
         hi = t4.start() if t4 else len(s)
-        out.table_text["requests"] = labels.norm(s[t3_anchor.start() : hi])
+        out.table_text["requests"] = labels.norm_of_spaced(s[t3_anchor.start() : hi])
         template = detect_requests(out.table_text["requests"])
         out.rows += _rows_in(text, "requests", requests_rows(template), t3.start(), hi)
     if t4 and "review_litigation" in wanted:
         row = _review_run(text, t4.end())
         if row is not None:
-            out.table_text["review_litigation"] = labels.norm(s[t4.start() : s.find(row.run, t4.end())])
+            out.table_text["review_litigation"] = labels.norm_of_spaced(s[t4.start() : s.find(row.run, t4.end())])
             out.rows.append(row)
     return out
 
