@@ -137,7 +137,7 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
             b.ambiguous(table, row, col, rr.run or "", rr.source)
         return
     agreed = _agree(cands, len(cols))
-    b.cells_of(table, row, zip(cols, agreed, [rr.source] * len(cols), strict=True), template)
+    b.cells_of(table, row, zip(cols, agreed, itertools.repeat(rr.source)), template)  # agreed: a part per column
     open_cols = [c for c, p in zip(cols, agreed, strict=True) if p is None] if None in agreed else []
     for col in open_cols:
         b.ambiguous(table, row, col, rr.run or "", rr.source)
