@@ -362,15 +362,14 @@ def _group_adds_up(prefix: tuple[str, ...]) -> bool:
 def _review_splits(toks: tuple[str, ...]) -> tuple[tuple, tuple | None]:
     """(splits of table 四's run whose group totals add up, every split or None when too many to list)."""
     kinds = ["int"] * 15
-    try:
-        good = tuple(split.candidates(list(toks), kinds, prune=_group_adds_up))
-    except split.TooManySplits:
-        good = ()
     try:  # every split: the reading when no split adds up, and to know whether the group totals chose one
         cands = tuple(split.candidates(list(toks), kinds))
-    except split.TooManySplits:
-        cands = None
-    return good, cands
+    except split.TooManySplits:  # the group totals, checked as the search goes, may prune it to a few
+        try:
+            return tuple(split.candidates(list(toks), kinds, prune=_group_adds_up)), None
+        except split.TooManySplits:
+            return (), None
+    return tuple(c for c in cands if _group_adds_up(c[:5]) and _group_adds_up(c[:10]) and _group_adds_up(c)), cands
 
 
 def _refuse(doc: Document) -> None:
