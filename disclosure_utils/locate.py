@@ -119,7 +119,7 @@ class _Text:
     def where(self, a: int, b: int) -> str:
         if not self.starts:
             return f"text chars {a}-{b}"
-        i = max(bisect.bisect_right(self.starts, a) - 1, 0)
+        i = bisect.bisect_right(self.starts, a) - 1  # starts[0] is 0, so i >= 0
         base = self.starts[i]
         return f"{self.sources[i]} chars {a - base}-{b - base}"
 
@@ -156,7 +156,8 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         value = _VALUE_CHAR.search(s, kw_end, nxt)
         a = value.start() if value else nxt
         b = _RUN.match(s, a, nxt).end()
-        rows.append(RowRead(table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s)))
+        # tuple.__new__: a RowRead from all its fields in C (the named tuple's constructor is Python code)
+        rows.append(tuple.__new__(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
     return rows
 
 
