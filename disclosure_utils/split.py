@@ -122,10 +122,11 @@ def candidates(
         if steps > MAX_STEPS:
             raise TooManySplits
         left = n - m - 1  # cells still to fill after this one
-        last = min(size, size + after[ti] - left)  # each of them needs a character
+        # each of them needs a character (conditionals, not min(): a builtin call costs more, here at every step)
+        last = size if after[ti] >= left else size + after[ti] - left
         kind = None if plain[ti] else _KIND[kinds[m]]
-        if kind is None and tok[ci] == "0":
-            last = min(last, ci + 1)  # "0" is a cell; "07…" is not
+        if kind is None and tok[ci] == "0" and last > ci + 1:
+            last = ci + 1  # "0" is a cell; "07…" is not
         rest = count - ti  # this token and those after it each need a cell of their own
         if left >= rest:
             ends = range(ci + 1, last + 1)
