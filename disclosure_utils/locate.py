@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -34,6 +34,7 @@ class Located:
     rows: list[RowRead]
     unknown: list[tuple[str, str, str]]  # (table, label, source) of value rows no alias matched
     table_text: dict[str, str]  # normalised text of each table found (labels and values), for markers
+    templates: dict[str, str] = field(default_factory=dict)  # table → the template its rows were read by, if told
 
 
 def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
@@ -198,12 +199,13 @@ def from_text(doc: Document, wanted: set[str]) -> Located:
         out.table_text["proactive"] = labels.norm_of_spaced(s[t2.start() : hi])
         template = detect_proactive(out.table_text["proactive"])
         if template:
+            out.templates["proactive"] = template
             codes = list(labels.PROACTIVE_COLUMNS[template])
             out.rows += _rows_in(text, "proactive", codes, t2.start(), hi)
     if t3 and "requests" in wanted:
         hi = t4.start() if t4 else len(s)
         out.table_text["requests"] = labels.norm_of_spaced(s[t3_anchor.start() : hi])
-        template = detect_requests(out.table_text["requests"])
+        template = out.templates["requests"] = detect_requests(out.table_text["requests"])
         out.rows += _rows_in(text, "requests", requests_rows(template), t3.start(), hi)
     if t4 and "review_litigation" in wanted:
         row = _review_run(text, t4.end())

@@ -399,6 +399,7 @@ def recognise(doc: Document) -> Recognised:
         more = locate.from_text(doc, missing)
         found.rows += more.rows
         found.table_text.update({k: v for k, v in more.table_text.items() if k in missing})
+        found.templates.update(more.templates)
     if not found.rows:
         _refuse(doc)
     b = _Builder()
@@ -411,10 +412,10 @@ def recognise(doc: Document) -> Recognised:
             continue
         key = found.table_text.get(table, "")
         if table == "proactive":
-            templates[table] = locate.detect_proactive(key) or _proactive_by_shape(rows)
+            templates[table] = found.templates.get(table) or locate.detect_proactive(key) or _proactive_by_shape(rows)
         elif table == "requests":
             has_sub = any(r.code.startswith("other_") and r.code != "other_disposition" for r in rows)
-            templates[table] = "v2021" if has_sub else locate.detect_requests(key)
+            templates[table] = found.templates.get(table) or ("v2021" if has_sub else locate.detect_requests(key))
         if table == "review_litigation" and rows[0].code == "*":
             _review(b, rows)
         else:
