@@ -125,10 +125,10 @@ class _Text:
         return f"{self.sources[i]} chars {a - base}-{b - base}"
 
 
-_VALUE_CHAR = re.compile(r"[\d+\-−—–/／]")
-# A row's values: digits, signs, dashes, decimals and amount units (万元 万 亿元 亿 元: any run of 万亿元), with the
-# spaces between them. One character class: sre repeats it in a tight loop, an alternation a branch at a time.
-_RUN = re.compile(r"[\d\s+\-−—–/／.,万亿元]*")
+# A row's values: from the first value character (digit, sign, dash) on, digits, signs, dashes, decimals and amount
+# units (万元 万 亿元 亿 元: any run of 万亿元), with the spaces between them. One character class: sre repeats it in a
+# tight loop, an alternation a branch at a time.
+_RUN = re.compile(r"[\d+\-−—–/／][\d\s+\-−—–/／.,万亿元]*")
 
 
 # A printed row number ("2." before 其他法律…) just before a row's label keyword, which then starts the label.
@@ -154,9 +154,8 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     rows = []
     nexts = [start for _, start, _ in found[1:]] + [hi] if found else []  # where the next label starts
     for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
-        value = _VALUE_CHAR.search(s, kw_end, nxt)
-        a = value.start() if value else nxt
-        b = _RUN.match(s, a, nxt).end()
+        run = _RUN.search(s, kw_end, nxt)
+        a, b = run.span() if run else (nxt, nxt)
         # tuple.__new__: a RowRead from all its fields in C (the named tuple's constructor is Python code)
         rows.append(tuple.__new__(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
     return rows
