@@ -100,8 +100,8 @@ def _quantities(s: str, a: int, b: int) -> list[_Qty]:
         unit = m["unit"]
         if not (unit or m["mult"]):
             continue
-        if titles is None:
-            titles = [t.span() for t in _TITLE.finditer(s, a, b)]
+        if titles is None:  # looked for only in a clause with a 《
+            titles = [t.span() for t in _TITLE.finditer(s, a, b)] if s.find("《", a, b) >= 0 else []
         if titles and any(x < m.start("num") < y for x, y in titles):
             continue
         start, end = m.span()
