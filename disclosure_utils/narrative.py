@@ -326,10 +326,13 @@ RULES = [
 _CHANNEL_METRICS = {"followers", "page_views", *_POST_METRIC.values()}
 _REQUEST_METRICS = {r.metric for r in RULES if r.metric.startswith("applications_")}
 _CASE_METRICS = {"review_cases", "litigation_cases"}
-# (unit, after) → a regex for any keyword of the unit's rules with the keyword before / after the number (most
-# counts are near none of them), and those rules, each with its place in RULES
+# (unit, after) → a regex that finds any keyword of the unit's rules with the keyword before / after the number (most
+# counts are near none of them), and those rules, each with its place in RULES. The regex is the keywords' own
+# alternatives, unwrapped and without their lookbehinds (it finds a little more, never less), so that most of them
+# start with a literal and a search skips ahead.
+_LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|[^()\[])*\)")
 _RULES_BY_SIDE = {
-    (u, after): (re.compile("|".join(f"(?:{r.keyword})" for _, r in rules)), rules)
+    (u, after): (re.compile("|".join(_LOOKBEHIND.sub("", r.keyword) for _, r in rules)), rules)
     for u in {u for r in RULES for u in r.units}
     for after in (False, True)
     if (rules := [(i, r) for i, r in enumerate(RULES) if u in r.units and r.after == after])
