@@ -137,21 +137,17 @@ def _split(
 ) -> list[tuple[int, int]]:
     """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》 (。 ends one inside them too),
     or before a boundary index (`boundaries` is sorted). `marks` finds the separators and the quotes."""
-    if "。" in seps and not any(s.find(c, a, b) >= 0 for c in seps if c != "。"):
-        # no separator but 。, which ends a piece anywhere: the quotes change nothing
+    if "。" in seps:
+        # 。 ends a piece anywhere and closes every quote: only a stretch between two 。 that holds another
+        # separator needs its quotes followed
         ends = [i + 1 for i in _find_all(s, "。", a, b)]
+        others = [i for c in seps if c != "。" for i in _find_all(s, c, a, b)]
+        if others:
+            for x, y in sorted({(s.rfind("。", a, i) + 1 or a, _find_or(s, "。", i, b)) for i in others}):
+                ends += _quoted_ends(s, x, y, marks)
+            ends.sort()
     else:
-        ends, depth = [], 0
-        for m in marks.finditer(s, a, b):
-            i = m.start()
-            ch = s[i]
-            if ch in _QUOTES:
-                depth = max(depth + _QUOTES[ch], 0)
-                continue
-            thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
-            if not thousands and (depth == 0 or ch == "。"):
-                ends.append(i + 1)
-                depth = 0
+        ends = _quoted_ends(s, a, b, marks)
     cuts = boundaries[bisect_left(boundaries, a) : bisect_left(boundaries, b)]
     out, start = [], a
     for end in sorted({*ends, *cuts}) if cuts else ends:
@@ -161,3 +157,25 @@ def _split(
     if start < b:
         out.append((start, b))
     return out
+
+
+def _find_or(s: str, sub: str, a: int, b: int) -> int:
+    """The first index of `sub` in s[a:b], else b."""
+    i = s.find(sub, a, b)
+    return b if i < 0 else i
+
+
+def _quoted_ends(s: str, a: int, b: int, marks: re.Pattern) -> list[int]:
+    """The ends of the pieces of s[a:b] that `marks` cuts, following “…” and 《…》 from depth 0."""
+    ends, depth = [], 0
+    for m in marks.finditer(s, a, b):
+        i = m.start()
+        ch = s[i]
+        if ch in _QUOTES:
+            depth = max(depth + _QUOTES[ch], 0)
+            continue
+        thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
+        if not thousands and (depth == 0 or ch == "。"):
+            ends.append(i + 1)
+            depth = 0
+    return ends
