@@ -26,7 +26,7 @@ import math
 from collections import Counter
 from functools import cache, cached_property, partial, reduce
 from itertools import compress, repeat
-from operator import add, itemgetter, le, sub
+from operator import add, eq, itemgetter, le, sub
 
 import pandas as pd
 
@@ -163,25 +163,37 @@ class _Cells:
         except TypeError:
             return False
 
+    @cached_property
+    def zeros(self) -> frozenset[tuple[str, str, str]]:
+        """The blank cells a sum counts as 0: under the lenient policy every blank but a missing total, under the
+        strict none (built when first asked: in most reports every cell of an identity is a number)."""
+        if self.policy != "lenient":
+            return frozenset()
+        kinds = self.kinds
+        blanks = frozenset(compress(kinds, map(eq, kinds.values(), repeat("blank"))))
+        return blanks.difference([key for key in blanks if key[2] == "total" and self.missing_total(key)])
+
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
         """The sum of the number cells of `keys` (in order), the cells that block it and the blanks."""
         found = list(map(self.numbers.get, keys))
         if None not in found:  # every cell a number, as in most identities: summed left to right, as below
             return reduce(add, found, 0.0), [], 0
-        total, blocked, blanks, numbers = 0.0, [], 0, self.numbers
-        for key in keys:
-            value = numbers.get(key)
+        total, blocked, blanks, zeros = 0.0, [], 0, self.zeros
+        for key, value in zip(keys, found, strict=True):
             if value is not None:
                 total += value
-            elif self.policy == "lenient" and self.kind(key) == "blank":
-                if self.missing_total(key):
-                    blocked.append(f"{'/'.join(key)} blank beside non-zero parts (missing)")
-                else:
-                    blanks += 1
+            elif key in zeros:
+                blanks += 1
             else:
-                kind = self.kind(key)
-                blocked.append(f"{'/'.join(key)} {'blank (strict policy)' if kind == 'blank' else kind}")
+                blocked.append(self._blocking(key))
         return total, blocked, blanks
+
+    def _blocking(self, key: tuple[str, str, str]) -> str:
+        """Why a cell that is neither a number nor a blank counted as 0 blocks a sum."""
+        kind = self.kind(key)
+        if kind == "blank" and self.policy == "lenient":
+            return f"{'/'.join(key)} blank beside non-zero parts (missing)"
+        return f"{'/'.join(key)} {'blank (strict policy)' if kind == 'blank' else kind}"
 
 
 def _listing(items: list[str], shown: int = 3) -> str:

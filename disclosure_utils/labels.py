@@ -58,8 +58,8 @@ def norm(text: str) -> str:
 
 
 def norm_of_spaced(spaced: str) -> str:
-    """`norm` of text that `norm_spaced` gave, without folding it again: it is folded and unquoted but for "[" and
-    "]", which "［" and "］" fold to and `norm` folds once more, to "(" and ")"."""
+    """`norm` of text that `norm_spaced` (or `norm`) gave, without folding it again: it is folded and unquoted but
+    for "[" and "]", which "［" and "］" fold to and `norm` folds once more, to "(" and ")"."""
     return _ORDINAL.sub(".", "".join(spaced.split()).replace("[", "(").replace("]", ")"))
 
 
@@ -176,10 +176,10 @@ _KEYWORDS = {table: any_of(k for _, keywords, _ in rows for k in keywords) for t
 
 
 @lru_cache(maxsize=1024)  # few entries: a label may be long (a DOCX layout table's cell)
-def row_code(table: str, label: str) -> str | None:
-    """The row code for a printed label of `table`, or None when no alias matches (cached: a corpus
+def row_code(table: str, key: str) -> str | None:
+    """The row code for a label of `table` normalised by `norm`, or None when no alias matches (cached: a corpus
     prints the same template labels again and again)."""
-    full = _PARENTS.sub("", norm(label))
+    full = _PARENTS.sub("", key)
     for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
         if not key or (key not in _EXACT[table] and not _KEYWORDS[table].search(key)):
             continue  # no alias of the table's rows is in it: told by one search instead of the loop below

@@ -11,6 +11,8 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 from . import labels, values
@@ -37,12 +39,20 @@ class Located:
     templates: dict[str, str] = field(default_factory=dict)  # table → the template its rows were read by, if told
 
 
+_TEXT, _TEXT_SOURCE = itemgetter(0), itemgetter(0, 1)  # of a Cell
+
+
 def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
-    label_at = [i for i, c in enumerate(row) if not values.is_value_text(c.text)]
-    if not label_at:
+    """(the row's label: its cells that are not values, joined; the cells after the last of them)."""
+    texts = list(map(_TEXT, row))
+    is_value = list(map(values.is_value_text, texts))
+    if all(is_value):
         return "", row
-    last = label_at[-1]
-    return "".join(row[i].text for i in label_at), row[last + 1 :]
+    return "".join(compress(texts, map(not_, is_value))), row[len(row) - is_value[::-1].index(False) :]
+
+
+def _prints_value(cells: tuple[Cell, ...]) -> bool:
+    return any(map(values.clean, map(_TEXT, cells)))
 
 
 _CAPTION = re.compile(labels.CAPTION)
@@ -58,12 +68,17 @@ def _label_key(label: str) -> str:
     return labels.norm(label)
 
 
+def _names_new_received(key: str) -> bool:
+    """The label of row new_received: looked up only when it holds 收, as 本年新收, its one keyword, does."""
+    return "收" in key and labels.row_code("requests", labels.norm_of_spaced(key)) == "new_received"
+
+
 @lru_cache(maxsize=values.CACHE_SIZE)
 def _context(ctx: str | None, key: str) -> str | None:
     """The table a grid row belongs to, from the captions and headers seen so far."""
     if _CAPTION.search(key) or _PROACTIVE_WORDS.search(key):
         return "proactive"
-    if _REQUESTS_HEADER.search(key) or labels.row_code("requests", key) == "new_received":
+    if _REQUESTS_HEADER.search(key) or _names_new_received(key):
         return "requests"
     if ctx == "requests" and _REVIEW_HEADER.search(key):
         return "review_litigation"
@@ -78,13 +93,12 @@ def from_grids(doc: Document) -> Located:
         for row in grid.rows:
             label, vals = _split_label(row)
             key = _label_key(label)
-            nonempty = [c for c in vals if values.clean(c.text)]
             ctx = _context(ctx, key)
             if ctx is None:
                 continue
             out.table_text[ctx] = out.table_text.get(ctx, "") + key
-            cells = tuple((c.text, c.source) for c in vals)
             if ctx == "review_litigation" and not key and len(vals) >= 15:
+                cells = tuple(map(_TEXT_SOURCE, vals))
                 while len(vals) > 15 and not values.clean(vals[-1].text):
                     vals = vals[:-1]
                 if len(vals) > 15:  # a cell too many: which one is unknown, so none is read
@@ -93,13 +107,13 @@ def from_grids(doc: Document) -> Located:
                 for i, code in enumerate(labels.REVIEW_GROUPS):
                     out.rows.append(RowRead(ctx, code, cells[5 * i : 5 * i + 5], None, vals[5 * i].source))
                 continue
-            code = labels.row_code(ctx, label) if key else None
+            code = labels.row_code(ctx, key) if key else None
             if code is None:
-                if nonempty and key:
+                if key and _prints_value(vals):
                     out.unknown.append((ctx, label, row[0].source))
                 continue
-            if vals and (nonempty or ctx == "requests" or len(vals) > 1):
-                out.rows.append(RowRead(ctx, code, cells, None, row[0].source))
+            if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(vals)):
+                out.rows.append(RowRead(ctx, code, tuple(map(_TEXT_SOURCE, vals)), None, row[0].source))
     return out
 
 

@@ -172,9 +172,12 @@ def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | Non
     cells = list(rr.cells or ())
     while len(cells) > k and not values.clean(cells[-1][0]):
         cells.pop()
-    # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens
-    merged = any(values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1
-                 and values.parse(raw, amount_unit="")[1] == "text" for raw, _ in cells)
+    # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens. Cells of
+    # ASCII digits or nothing (most rows) hold one value at most: told at once for the row
+    printed = "".join([raw for raw, _ in cells])
+    merged = not (printed.isdigit() and printed.isascii() or not printed) and any(
+        values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1
+        and values.parse(raw, amount_unit="")[1] == "text" for raw, _ in cells)
     if len(cells) == k and not merged:
         return cells, None, False
     if not merged or len(cells) == k or any(not values.clean(raw) for raw, _ in cells):

@@ -32,6 +32,8 @@ def is_value_text(text: str) -> bool:
     """True when a cell's text is a value (number, blank or dash) rather than a label."""
     if text.isdigit() and text.isascii():
         return True
+    if "\u4e00" <= text[:1] <= "\u9fff" and text[0] != "无":  # a label, told without folding: 无 is a dash
+        return False
     t = clean(text)
     return not t or t in NA_TEXTS or bool(_NUMBER.match(t)) or bool(_DIGITS.fullmatch(t))
 
