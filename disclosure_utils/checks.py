@@ -297,8 +297,8 @@ def _t3_grid(template: str) -> tuple[dict[str, int], list[tuple[str, str, str]],
 
 def _t3_held(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> set[tuple[str, str, str, str]]:
     """The T3_ROWSUM, T3_COL and T3_DISP identities that hold when table 三 is printed as its template's full grid
-    of numbers (most reports), each summed in the order `_Cells.side` sums. Checked a column at a time instead of
-    cell by cell; in any other case none, for `_t3` to ask each identity."""
+    (most reports), each summed in the order `_Cells.side` sums. Checked a column at a time instead of cell by
+    cell; in any other case none, for `_t3` to ask each identity."""
     if template not in ("v2019", "v2021") or len(cells.kinds) < len(cells.keys):
         return set()
     at, grid, identities = _t3_grid(template)
@@ -311,18 +311,32 @@ def _t3_held(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> set[t
         return set()
     if keys[start : start + n] != grid or cells.cell_tables.count(R) != n:
         return set()  # not the grid, or more table-三 cells than it
-    if cells.cell_kinds[start : start + n].count("number") != n:
-        return set()
-    values = cells.cell_values[start : start + n]
+    values, totals = _grid_values(cells, grid, start)
     columns = [values[j :: len(COLUMNS)] for j in range(len(COLUMNS))]  # each column down the rows
     row_sums = reduce(partial(map, add), columns[:-1], repeat(0.0))  # 0.0 + applicant 1 + … + applicant 6, per row
     verdicts = [
-        *map(le, map(abs, map(sub, row_sums, columns[-1])), repeat(TOLERANCE)),
+        *map(le, map(abs, map(sub, row_sums, totals)), repeat(TOLERANCE)),
         *[abs(0.0 + col[received] + col[carried_in] - (0.0 + col[handled] + col[carried_out])) <= TOLERANCE
           for col in columns],
         *[abs(reduce(add, disposition(col), 0.0) - col[handled]) <= TOLERANCE for col in columns],
     ]
     return set(compress(identities, verdicts))
+
+
+def _grid_values(cells: _Cells, grid: list[tuple[str, str, str]], start: int) -> tuple[list, list]:
+    """The values of table 三's grid (its cells from `start` on) and of its total column as T3_ROWSUM reads them.
+    A blank counts 0 where sums count it so (`_Cells.zeros`), but a blank total is NaN to T3_ROWSUM (`_t3` reads
+    such a row apart); any other cell that is not a number is NaN, with which no identity holds."""
+    n = len(grid)
+    kinds, values = cells.cell_kinds[start : start + n], cells.cell_values[start : start + n]
+    if kinds.count("number") == n:  # most reports
+        return values, values[len(COLUMNS) - 1 :: len(COLUMNS)]
+    zeros = cells.zeros
+    values = [v if kind == "number" else 0.0 if key in zeros else math.nan
+              for key, kind, v in zip(grid, kinds, values, strict=True)]
+    totals = values[len(COLUMNS) - 1 :: len(COLUMNS)]
+    return values, [math.nan if kind == "blank" else v
+                    for kind, v in zip(kinds[len(COLUMNS) - 1 :: len(COLUMNS)], totals, strict=True)]
 
 
 def _t3(run: _Run, template: str) -> None:
@@ -529,18 +543,22 @@ READINGS: dict[str, list[tuple[str, str, list[str]]]] = {
 APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees within 10 %
 
 
+_SUMMABLE = frozenset({"number", "blank"})  # the kinds of the parts a blank total is the sum of
+
+
 def _row_total(cells: _Cells, table: str, row: str) -> float | None:
     """The printed total of a row, or the sum of its parts when the total is blank (blanks as 0)."""
     kind, value = cells.cell((table, row, "total"))
     if kind == "number":
         return value
-    parts = APPLICANTS if table == R else OUTCOMES
-    part_kinds = [cells.cell((table, row, c)) for c in parts]
-    if kind not in ("blank", "absent") or any(k not in ("number", "blank") for k, _ in part_kinds):
+    if kind not in ("blank", "absent"):
         return None
-    if kind == "absent" and all(k == "absent" for k, _ in part_kinds):
+    parts = [(table, row, c) for c in (APPLICANTS if table == R else OUTCOMES)]
+    part_kinds = list(map(cells.kinds.get, parts, repeat("absent")))
+    if not _SUMMABLE.issuperset(part_kinds):
         return None
-    return sum(v for k, v in part_kinds if k == "number")
+    numbers = cells.numbers
+    return sum(numbers.get(key, math.nan) for key, k in zip(parts, part_kinds, strict=True) if k == "number")
 
 
 def _readings(cells: _Cells, metric: str, template: str) -> list[tuple[str, str, list[str], float | None]]:
@@ -571,11 +589,19 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
     (cells absent, ambiguous) are left out. Approximate statements agree within 10 %.
     """
     records = _agreement(report, _Cells(report.records("cells"), blank_policy))
+    for record in records:
+        record["readings"] = _listed(record.pop("tried"))
     return pd.DataFrame.from_records(records, columns=AGREEMENT_COLUMNS)
 
 
+def _listed(tried: list[tuple[str, str, list[str], float]]) -> str:
+    """The readings tried, as `narrative_agreement` lists them."""
+    return "; ".join(f"{label} = {v:g}" for label, _, _, v in tried)
+
+
 def _agreement(report, cells: _Cells) -> list[dict]:
-    """`narrative_agreement` as records."""
+    """`narrative_agreement` as records, with the readings tried as (label, table, rows, value) (`tried`), not
+    listed: only the facts no reading agrees with are written out in a check."""
     facts = [f for f in report.records("narrative") if f.get("metric") in READINGS or
              f.get("metric") in NARRATIVE_CELLS]
     if not facts:
@@ -616,7 +642,7 @@ def _agreement(report, cells: _Cells) -> list[dict]:
                 stated=float(value),
                 approx=approx,
                 evidence=str(evidence),
-                readings="; ".join(f"{label} = {v:g}" for label, _, _, v in tried),
+                tried=tried,
                 matched=matched[0] if matched else "",
                 agreed=matched is not None,
                 table=first[1],
@@ -644,7 +670,7 @@ def _narrative(run: _Run, report) -> tuple[int, int]:
                 fact["expected"],
                 fact["stated"],
                 f"narrative states {fact['stated']:g} for {fact['metric']} (“{fact['evidence']}”) but no table "
-                f"reading agrees: {fact['readings']}",
+                f"reading agrees: {_listed(fact['tried'])}",
             )
     return len(records), sum(fact["agreed"] for fact in records)
 
