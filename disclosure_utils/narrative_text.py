@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -16,10 +17,9 @@ from . import charscan
 from .document import Block, Document, Grid, block_text
 
 _KEEP = set("，")  # kept as printed so that "1,235" (ASCII comma) stays distinguishable from a clause break
-# marked for a whole text at once (charscan): bit 0, the non-space characters NFKC may change (ASCII, CJK
-# ideographs and common marks never change); bit 1, the non-space characters. Characters past the BMP carry
-# both (none is a space; they are always looked at).
-_MARKS = charscan.Marks(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]", r"\S")
+# the non-space characters NFKC may change (ASCII, CJK ideographs and common marks never change), marked for a
+# whole text at once (charscan); characters past the BMP are always looked at
+_MAY_CHANGE = charscan.Marks(r"[^\s\x21-\x7e\u4e00-\u9fff，、。“”《》]")
 
 
 @dataclass
@@ -87,23 +87,24 @@ def _normalise(doc: Document) -> _Text:
     blocks = doc.printed
     texts = list(map(block_text, blocks))
     text = "\n".join(texts)
-    cps = charscan.codepoints(text)
-    marks = _MARKS.of(cps)
-    printed = (marks & 2).astype(bool)  # the characters kept: all but whitespace (what str.split() splits at)
-    before = np.cumsum(printed) - printed  # characters kept before each offset: its index in s
-    starts = np.flatnonzero(printed & ~np.concatenate(([False], printed[:-1])))  # where each piece starts
-    s, at, origin = "".join(text.split()), before[starts].tolist(), starts.tolist()
-    odd = np.unique(cps[(marks & 1) != 0]).tolist()
+    pieces = text.split()
+    origin, end = [], 0
+    for piece in pieces:
+        end = text.find(piece[0], end)  # only whitespace lies before it: its first character is found first
+        origin.append(end)
+        end += len(piece)
+    s = "".join(pieces)
+    at = list(accumulate(map(len, pieces), initial=0))[:-1]
+    cps = charscan.codepoints(s)
+    odd = np.unique(cps[_MAY_CHANGE.of(cps) != 0]).tolist()
     changed = {c: r for c in map(chr, odd) if (r := _replacement(c)) != c}
-    breaks = np.flatnonzero((cps == 10) | (cps == 13))  # \n and \r
-    t = _Text(text, s, at, origin, set(), [])
     if any(len(r) != 1 for r in changed.values()):
-        t.s, t.at, t.origin = _expand(t, changed)
-        t.line_starts = {0, *map(t.index, breaks.tolist())}
+        s, at, origin = _expand(_Text(text, s, at, origin, set(), []), changed)
     else:
         for c, r in changed.items():
-            t.s = t.s.replace(c, r)
-        t.line_starts = {0, *before[breaks].tolist()}
+            s = s.replace(c, r)
+    t = _Text(text, s, at, origin, set(), [])
+    t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
     t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(blocks, texts)) if x < y]
     return t
 
