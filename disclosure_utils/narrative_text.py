@@ -144,7 +144,7 @@ def _split(
         ends = [i + 1 for i in _find_all(s, "。", a, b)]
         others = [i for c in seps if c != "。" for i in _find_all(s, c, a, b)]
         if others:
-            for x, y in sorted({(s.rfind("。", a, i) + 1 or a, _find_or(s, "。", i, b)) for i in others}):
+            for x, y in sorted({(s.rfind("。", a, i) + 1 or a, next(_find_all(s, "。", i, b), b)) for i in others}):
                 ends += _quoted_ends(s, x, y, marks)
             ends.sort()
     else:
@@ -160,14 +160,9 @@ def _split(
     return out
 
 
-def _find_or(s: str, sub: str, a: int, b: int) -> int:
-    """The first index of `sub` in s[a:b], else b."""
-    i = s.find(sub, a, b)
-    return b if i < 0 else i
-
-
 def _quoted_ends(s: str, a: int, b: int, marks: re.Pattern) -> list[int]:
-    """The ends of the pieces of s[a:b] that `marks` cuts, following “…” and 《…》 from depth 0."""
+    """The ends of the pieces of s[a:b] that `marks` cuts, following “…” and 《…》 from depth 0 (s[a:b] holds no 。,
+    which `_split` cuts at apart)."""
     ends, depth = [], 0
     for m in marks.finditer(s, a, b):
         i = m.start()
@@ -176,7 +171,6 @@ def _quoted_ends(s: str, a: int, b: int, marks: re.Pattern) -> list[int]:
             depth = max(depth + _QUOTES[ch], 0)
             continue
         thousands = ch == "," and s[i - 1 : i].isdigit() and _THOUSANDS.match(s, i + 1)
-        if not thousands and (depth == 0 or ch == "。"):
+        if not thousands and depth == 0:
             ends.append(i + 1)
-            depth = 0
     return ends
