@@ -51,11 +51,11 @@ def parse_number(raw: str) -> tuple[float, bool] | None:
     m = _QTY.fullmatch(unicodedata.normalize("NFKC", re.sub(r"\s+", "", raw)))
     if not m or m["unit"]:
         return None
-    return _value(m)
+    return _number(*m.groups()[:5])
 
 
-def _value(m: re.Match) -> tuple[float, bool] | None:
-    pre, num, mid, mult, post = m.group("pre", "num", "mid", "mult", "post")
+def _number(pre: str | None, num: str, mid: str | None, mult: str | None, post: str | None) -> tuple[float, bool] | None:
+    """(value, approx) of the parts of a `_QTY` match."""
     num = num.replace(",", "")
     if not num[0].isdigit():
         value = cn_number(num)
@@ -97,17 +97,18 @@ def _quantities(s: str, a: int, b: int) -> list[_Qty]:
     """Counts stated in s[a:b]: a number with a unit (or a 万/亿 multiplier), not a share or ordinal."""
     out, titles = [], None
     for m in _QTY.finditer(s, a, b):
-        unit = m["unit"]
-        if not (unit or m["mult"]):
+        pre, num, mid, mult, post, unit = m.groups()  # most matches are bare numerals (一 of 进一步): no unit
+        if not (unit or mult):
             continue
         if titles is None:  # looked for only in a clause with a 《
             titles = [t.span() for t in _TITLE.finditer(s, a, b)] if s.find("《", a, b) >= 0 else []
-        if titles and any(x < m.start("num") < y for x, y in titles):
+        if titles and any(x < m.start(2) < y for x, y in titles):
             continue
         start, end = m.span()
         if (start and s[start - 1] in "第-~—") or _NOT_A_COUNT.match(s, end):
             continue
-        parsed = _value(m)
+        parsed = _number(pre, num, mid, mult, post)
         if parsed is not None:
-            out.append(_Qty(start, m.start("unit") if unit else end, unit or "", *parsed, end))
+            # tuple.__new__: a _Qty from all its fields in C (the named tuple's constructor is Python code)
+            out.append(tuple.__new__(_Qty, (start, m.start(6) if unit else end, unit or "", *parsed, end)))
     return out
