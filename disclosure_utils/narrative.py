@@ -432,8 +432,9 @@ class _Extractor:
     def _sentence(self, code: str, sa: int, sb: int, previous: str, carry: str | None) -> str | None:
         s = self.t.s
         sentence = s[sa:sb]
+        # tuple.__new__: a _Clause from all its fields in C (the named tuple's constructor is Python code)
         clauses = [
-            _Clause(a, b, _quantities(s, a, b) if self._hinted(a, b) else [])
+            tuple.__new__(_Clause, (a, b, _quantities(s, a, b) if self._hinted(a, b) else []))
             for a, b in _split(s, sa, sb, ",，;:", _CLAUSE_MARKS)
         ]
         qizhong = sentence.find("其中")
