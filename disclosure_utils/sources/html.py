@@ -24,6 +24,9 @@ _DECLARED = re.compile(
 )
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _HTML_END = re.compile(r"</html\s*>", re.I)  # libxml2 drops all that follows one; pages have text there
+# The last "<tr" before a point, whatever its case: a greedy .* runs to the end, then backs up to the last "<" that
+# starts one (a tight loop in C; a str.rfind for each case of "<tr" scanned the whole page).
+_LAST_TR = re.compile(r".*<[tT][rR]", re.S)
 _BIG5 = frozenset({"big5", "big5hkscs", "cp950"})  # the declarations worth trying before gb18030
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml will not store these
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -172,9 +175,9 @@ def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
     out of its grid."""
     at = len(text)
     while True:
-        at = max(text.rfind(tag, 0, at) for tag in ("<tr", "<TR", "<Tr", "<tR"))
-        if at < 0:
+        if (row := _LAST_TR.match(text, 0, at)) is None:
             return None
+        at = row.end() - 3
         opened = text.rfind("<!--", 0, at)
         if opened < 0 or text.rfind("-->", opened, at) >= 0:
             break  # not inside a comment
