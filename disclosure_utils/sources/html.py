@@ -204,11 +204,11 @@ def _grids(root: etree._Element, cut: etree._Element | None = None) -> dict[str,
             row, at = [], f"table {t} row {r} cell "
             for c, td in enumerate(tr.iterchildren("td", "th"), 1):
                 texts.append(text := _cell_text(td))
-                colspan, rowspan = td.get("colspan"), td.get("rowspan")  # most cells have neither
+                names = td.keys()  # most cells have no span (many no attribute): one read, not one per span
                 # tuple.__new__: a Cell from all its fields in C (the named tuple's constructor is Python code)
                 row.append(tuple.__new__(Cell, (text, f"{at}{c}",
-                                                1 if colspan is None else _span(colspan, 1000),
-                                                1 if rowspan is None else _span(rowspan, 65534))))
+                                                _span(td.get("colspan"), 1000) if "colspan" in names else 1,
+                                                _span(td.get("rowspan"), 65534) if "rowspan" in names else 1)))
             rows.append(tuple(row))
         if not any(texts):
             continue  # a spacer table: nothing printed in it
