@@ -395,22 +395,17 @@ class _Extractor:
         self.records: list[dict] = []
 
     def run(self, spans: list[tuple[str, int, int]]) -> None:
-        s, hints = self.t.s, self.hints
+        s = self.t.s
         first = spans[0][1] if spans else len(s)
         for code, a, b in [("", 0, first), *spans]:
-            i = bisect_left(hints, a)  # the next hint: sentences come in order
             fee = s.find("处理费", a, b) >= 0  # looked for first, far cheaper than _NO_FEE
-            if not fee and (i == len(hints) or hints[i] >= b):
+            if not (fee or self._hinted(a, b)):
                 continue  # a section that states no count and no fee
             pa = pb = a  # the sentence before
             carry = None  # metric of the last fact, for a sentence that starts with 其中
             for sa, sb in _split(s, a, b, "。!?", _SENTENCE_MARKS, self.breaks):
-                while i < len(hints) and hints[i] < sa:
-                    i += 1
                 # a count or a fee not charged, else the sentence states nothing
-                stated = (i < len(hints) and hints[i] < sb) or (
-                    fee and s.find("处理费", sa, sb) >= 0 and _NO_FEE.search(s, sa, sb)
-                )
+                stated = self._hinted(sa, sb) or (fee and s.find("处理费", sa, sb) >= 0 and _NO_FEE.search(s, sa, sb))
                 if stated and not self._is_table(code, sa, sb):
                     carry = self._sentence(code, sa, sb, s[pa:pb], carry)
                 pa, pb = sa, sb

@@ -102,7 +102,7 @@ def _quantities(s: str, a: int, b: int) -> list[_Qty]:
             continue
         if titles is None:  # looked for only in a clause with a 《
             titles = [t.span() for t in _TITLE.finditer(s, a, b)] if s.find("《", a, b) >= 0 else []
-        if titles and any(x < m.start(2) < y for x, y in titles):
+        if titles and any(x < m.start("num") < y for x, y in titles):
             continue
         start, end = m.span()
         if (start and s[start - 1] in "第-~—") or _NOT_A_COUNT.match(s, end):
@@ -110,5 +110,5 @@ def _quantities(s: str, a: int, b: int) -> list[_Qty]:
         parsed = _number(pre, num, mid, mult, post)
         if parsed is not None:
             # tuple.__new__: a _Qty from all its fields in C (the named tuple's constructor is Python code)
-            out.append(tuple.__new__(_Qty, (start, m.start(6) if unit else end, unit or "", *parsed, end)))
+            out.append(tuple.__new__(_Qty, (start, m.start("unit") if unit else end, unit or "", *parsed, end)))
     return out
