@@ -96,7 +96,8 @@ class _Cells:
 
     Built from cell records (`Report.records("cells")`), kept as `records`; `cell_tables` … `cell_values` hold
     each field of the records in order (read in one pass); `numbers` holds the value of each cell that is a
-    number (not NaN, not printed twice)."""
+    number (not NaN, not printed twice), `others` the kind of every other cell ("duplicated" when printed twice):
+    each cell is keyed once, in one of the two."""
 
     def __init__(self, records: list[dict], policy: str):
         if policy not in POLICIES:
@@ -107,14 +108,20 @@ class _Cells:
         fields = list(zip(*map(read, records), strict=True)) or [()] * 5
         self.cell_tables, self.cell_rows, self.cell_columns, self.cell_kinds, self.cell_values = fields
         self.keys = keys = list(zip(*fields[:3], strict=True))
-        self.kinds: dict[tuple[str, str, str], str] = dict(zip(keys, self.cell_kinds, strict=True))
-        self.numbers = {key: v for key, kind, v in zip(keys, self.cell_kinds, self.cell_values, strict=True)
-                        if kind == "number" and v == v}  # not NaN
-        if len(self.kinds) < len(keys):  # a cell printed twice
+        numbers: dict[tuple[str, str, str], float] = {}
+        others: dict[tuple[str, str, str], str] = {}
+        for key, kind, v in zip(keys, self.cell_kinds, self.cell_values, strict=True):
+            if kind == "number" and v == v:  # not NaN
+                numbers[key] = v
+            else:
+                others[key] = kind
+        self.numbers, self.others = numbers, others
+        self.unique = len(numbers) + len(others) == len(keys) and numbers.keys().isdisjoint(others)  # none twice
+        if not self.unique:  # a cell printed twice
             for key, n in Counter(keys).items():
                 if n > 1:
-                    self.kinds[key] = "duplicated"
-                    self.numbers.pop(key, None)
+                    others[key] = "duplicated"
+                    numbers.pop(key, None)
         self.tables = set(self.cell_tables)
         self.rows = set(self.cell_rows)
 
@@ -136,15 +143,15 @@ class _Cells:
             return (table, column) in zip(self.cell_tables, self.cell_columns, strict=True)
         if column is None:  # rows are looked up first: most rows asked about and not printed are in no table
             return row in self.rows and (table, row) in self.table_rows
-        return (table, row, column) in self.kinds
+        return (table, row, column) in self.numbers or (table, row, column) in self.others
 
     def kind(self, key: tuple[str, str, str]) -> str:
-        return self.kinds.get(key, "absent")
+        return "number" if key in self.numbers else self.others.get(key, "absent")
 
     def cell(self, key: tuple[str, str, str]) -> tuple[str, float]:
         """The kind of a cell and its value when a number (NaN otherwise)."""
-        kind = self.kinds.get(key, "absent")
-        return kind, self.numbers.get(key, math.nan) if kind == "number" else math.nan
+        value = self.numbers.get(key)
+        return ("number", value) if value is not None else (self.others.get(key, "absent"), math.nan)
 
     def missing_total(self, key: tuple[str, str, str]) -> bool:
         """A blank table-三 total whose row prints a non-zero applicant cell: missing, not zero."""
@@ -169,8 +176,8 @@ class _Cells:
         strict none (built when first asked: in most reports every cell of an identity is a number)."""
         if self.policy != "lenient":
             return frozenset()
-        kinds = self.kinds
-        blanks = frozenset(compress(kinds, map(eq, kinds.values(), repeat("blank"))))
+        others = self.others
+        blanks = frozenset(compress(others, map(eq, others.values(), repeat("blank"))))
         return blanks.difference([key for key in blanks if key[2] == "total" and self.missing_total(key)])
 
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
@@ -299,7 +306,7 @@ def _t3_held(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> set[t
     """The T3_ROWSUM, T3_COL and T3_DISP identities that hold when table 三 is printed as its template's full grid
     (most reports), each summed in the order `_Cells.side` sums. Checked a column at a time instead of cell by
     cell; in any other case none, for `_t3` to ask each identity."""
-    if template not in ("v2019", "v2021") or len(cells.kinds) < len(cells.keys):
+    if template not in ("v2019", "v2021") or not cells.unique:
         return set()
     at, grid, identities = _t3_grid(template)
     keys, n = cells.keys, len(grid)
@@ -554,7 +561,7 @@ def _row_total(cells: _Cells, table: str, row: str) -> float | None:
     if kind not in ("blank", "absent"):
         return None
     parts = [(table, row, c) for c in (APPLICANTS if table == R else OUTCOMES)]
-    part_kinds = list(map(cells.kinds.get, parts, repeat("absent")))
+    part_kinds = list(map(cells.kind, parts))
     if not _SUMMABLE.issuperset(part_kinds):
         return None
     numbers = cells.numbers
