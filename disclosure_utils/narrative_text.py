@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from itertools import accumulate
 
 import numpy as np
@@ -27,7 +27,8 @@ class _Text:
     """`doc.text()` with whitespace removed and NFKC applied, and the way back to original offsets.
 
     s is cut into segments: s[at[k]:at[k + 1]] stands for the original text from offset origin[k] on, one
-    character for one (each character of an NFKC expansion such as ⑩ → 10 is a segment of its own).
+    character for one (each character of an NFKC expansion such as ⑩ → 10 is a segment of its own); at ends
+    with len(s).
     """
 
     original: str
@@ -44,15 +45,10 @@ class _Text:
         k = bisect_right(self.at, i) - 1
         return self.origin[k] + i - self.at[k]
 
-    def index(self, p: int) -> int:
-        """The first index of s whose original offset is p or more."""
-        k = bisect_left(self.origin, p)  # the segments from k on start at p or later
-        if k and p < self.origin[k - 1] + self._end(k - 1) - self.at[k - 1]:  # p inside segment k - 1
-            return self.at[k - 1] + p - self.origin[k - 1]
-        return self.at[k] if k < len(self.at) else len(self.s)
-
-    def _end(self, k: int) -> int:
-        return self.at[k + 1] if k + 1 < len(self.at) else len(self.s)
+    def indices(self, offsets: Iterable[int]) -> list[int]:
+        """The first index of s whose original offset is p or more, for each offset p that is not inside a
+        segment (whitespace, or where a segment starts)."""
+        return list(map(self.at.__getitem__, map(partial(bisect_left, self.origin), offsets)))
 
     def span(self, i: int, j: int) -> tuple[int, int]:
         """Original offsets of s[i:j]."""
@@ -94,7 +90,7 @@ def _normalise(doc: Document) -> _Text:
         origin.append(end)
         end += len(piece)
     s = "".join(pieces)
-    at = list(accumulate(map(len, pieces), initial=0))[:-1]
+    at = list(accumulate(map(len, pieces), initial=0))
     cps = charscan.codepoints(s)
     odd = np.unique(cps[_MAY_CHANGE.of(cps) != 0]).tolist()
     changed = {c: r for c in map(chr, odd) if (r := _replacement(c)) != c}
@@ -104,8 +100,8 @@ def _normalise(doc: Document) -> _Text:
         for c, r in changed.items():
             s = s.replace(c, r)
     t = _Text(text, s, at, origin, set(), [])
-    t.line_starts = {0, *map(t.index, _find_all(text, "\n")), *map(t.index, _find_all(text, "\r"))}
-    t.grids = [(x, y) for x, y in (map(t.index, span) for span in _grid_spans(blocks, texts)) if x < y]
+    t.line_starts = {0, *t.indices(_find_all(text, "\n")), *t.indices(_find_all(text, "\r"))}
+    t.grids = [(x, y) for x, y in map(t.indices, _grid_spans(blocks, texts)) if x < y]
     return t
 
 
@@ -116,7 +112,7 @@ def _expand(t: _Text, changed: dict[str, str]) -> tuple[str, list[int], list[int
         r = changed.get(c, c)
         chars.append(r)
         origin += [t.offset(i)] * len(r)
-    return "".join(chars), list(range(len(origin))), origin
+    return "".join(chars), list(range(len(origin) + 1)), origin
 
 
 def _find_all(text: str, sub: str, start: int = 0, end: int | None = None) -> Iterator[int]:
