@@ -8,8 +8,6 @@ import unicodedata
 from decimal import Decimal
 from typing import NamedTuple
 
-import numpy as np
-
 from . import charscan
 
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
@@ -79,14 +77,14 @@ class _Qty(NamedTuple):
 _NUMERAL = r"[\d零〇一二两三四五六七八九十百千]"
 _AFTER_NUMERAL = rf"[余多万亿以{''.join(sorted({u[0] for u in UNITS}))}]"
 _COUNT_HINT = re.compile(rf"{_NUMERAL}(?={_AFTER_NUMERAL})(?:余|多)?(?:[万亿]|(?:余|多|以上)?(?:{'|'.join(UNITS)}))")
-_HINT_MARKS = charscan.Marks(_NUMERAL, _AFTER_NUMERAL)  # bits 1 and 2
+_HINT_MARKS = charscan.Marks(_NUMERAL, _AFTER_NUMERAL)  # bits 1 and 2: a mark >> 1 is 0 or 1
 
 
 def count_hints(s: str) -> list[int]:
     """Where `_COUNT_HINT` matches in s: each numeral before what may follow it, marked for the whole text at once
     (`charscan`), confirmed by the pattern."""
     marks = _HINT_MARKS.of(charscan.codepoints(s))
-    starts = np.flatnonzero(marks[:-1] & (marks[1:] >> 1) & 1).tolist()
+    starts = (marks[:-1] & (marks[1:] >> 1)).nonzero()[0].tolist()
     return [m.start() for m in charscan.finditer(_COUNT_HINT, s, starts)]
 
 

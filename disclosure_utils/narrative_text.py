@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cache, partial
 from itertools import accumulate
 
-import numpy as np
-
 from . import charscan
 from .document import Block, Document, Grid, block_text
 
@@ -92,7 +90,7 @@ def _normalise(doc: Document) -> _Text:
     s = "".join(pieces)
     at = list(accumulate(map(len, pieces), initial=0))
     cps = charscan.codepoints(s)
-    odd = np.unique(cps[_MAY_CHANGE.of(cps) != 0]).tolist()
+    odd = set(cps[_MAY_CHANGE.of(cps) != 0].tolist())
     changed = {c: r for c in map(chr, odd) if (r := _replacement(c)) != c}
     if any(len(r) != 1 for r in changed.values()):
         s, at, origin = _expand(_Text(text, s, at, origin, set(), []), changed)
