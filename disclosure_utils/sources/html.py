@@ -22,11 +22,17 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 _DECLARED = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.I
 )
-_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
-_HTML_END = re.compile(r"</html\s*>", re.I)  # libxml2 drops all that follows one; pages have text there
+_COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.S)
+# The page is scanned as UTF-8 bytes (a UTF-8 page is not encoded again); its whitespace is what \s matches
+# in a str pattern (str.isspace()), spelled out.
+_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # fmt: skip
+_HTML_END = re.compile(  # libxml2 drops all that follows one; pages have text there
+    rb"</html(?:" + b"|".join(re.escape(space.encode()) for space in _SPACES) + rb")*>", re.I
+)
 # The last "<tr" before a point, whatever its case: a greedy .* runs to the end, then backs up to the last "<" that
-# starts one (a tight loop in C; a str.rfind for each case of "<tr" scanned the whole page).
-_LAST_TR = re.compile(r".*<[tT][rR]", re.S)
+# starts one (a tight loop in C; an rfind for each case of "<tr" scanned the whole page).
+_LAST_TR = re.compile(rb".*<[tT][rR]", re.S)
+_ROW_CLOSED = re.compile(rb"</(?:tr|table|body)", re.I)
 _BIG5 = frozenset({"big5", "big5hkscs", "cp950"})  # the declarations worth trying before gb18030
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml will not store these
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -52,16 +58,13 @@ def read_html(data: bytes, path: str) -> Document:
     become a newline; whitespace (&nbsp; and U+3000 included) collapses to one space. Raises
     `ReportError` for bytes that are not text, nesting deeper than MAX_HTML_DEPTH, or no text at all.
     """
-    text = _decode(data, path)
-    if any(char in text for char in _DROPPED):
-        text = text.translate(dict.fromkeys(map(ord, _DROPPED)))
-    text = _HTML_END.sub("", text)
+    raw = _HTML_END.sub(b"", _utf8(data, path))
     # The HTML parser loads no DTD and expands only the predefined HTML entities.
     parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=False,
         default_doctype=False, collect_ids=False,
     )  # fmt: skip
-    root = etree.fromstring(_without_controls(text.encode("utf-8"), path), parser)
+    root = etree.fromstring(_without_controls(raw, path), parser)
     if root is None:
         raise ReportError(path, "the HTML page has no text")
     _check_depth(root, path)
@@ -72,7 +75,7 @@ def read_html(data: bytes, path: str) -> Document:
     etree.strip_elements(root, *_SKIP, with_tail=False)
     for node in root.iter("sup", "sub"):  # a footnote mark (65<sup>1</sup>) is set apart, not more digits
         node.text, node.tail = f" {node.text or ''}", f" {node.tail or ''}"
-    grids = _grids(root, _cut_row(text, root))
+    grids = _grids(root, _cut_row(raw, root))
     for node in root.iter(*_BLOCK, "br"):  # mark every line boundary left outside the grids
         own, tail = node.text, node.tail
         try:
@@ -95,10 +98,12 @@ def read_html(data: bytes, path: str) -> Document:
     return Document(path=path, format="html", blocks=blocks, title=title)
 
 
-def _decode(data: bytes, path: str) -> str:
-    """BOM, else UTF-8, else a declared Big5, else GB18030 (what GBK/GB2312 pages are read as).
+def _utf8(data: bytes, path: str) -> bytes:
+    """The page in UTF-8 without the _DROPPED characters, decoded by its BOM, else as UTF-8, else a declared
+    Big5, else GB18030 (what GBK/GB2312 pages are read as).
 
-    Each is taken if it decodes strictly, or with at most MAX_BAD_CHARS of bytes left as U+FFFD."""
+    Each is taken if it decodes strictly, or with at most MAX_BAD_CHARS of bytes left as U+FFFD. UTF-8 that
+    decodes strictly and drops nothing is returned as it is, not encoded again."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             data, candidates = data[len(bom) :], [encoding]
@@ -110,14 +115,19 @@ def _decode(data: bytes, path: str) -> str:
         candidates = ["utf-8", *([declared] if declared in _BIG5 else []), "gb18030"]
     for encoding in candidates:
         try:
-            return data.decode(encoding)
+            text, exact = data.decode(encoding), True
         except UnicodeDecodeError as exc:
             if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
-                return data[: exc.start].decode(encoding)  # a page cut off inside its last character
-            # a few broken bytes (a page cut off inside a character) are tolerated, left visible
-            text = data.decode(encoding, errors="replace")
-            if text.count("\ufffd") <= MAX_BAD_CHARS * len(text):
-                return text
+                data = data[: exc.start]  # a page cut off inside its last character
+                text, exact = data.decode(encoding), True
+            else:
+                # a few broken bytes (a page cut off inside a character) are tolerated, left visible
+                text, exact = data.decode(encoding, errors="replace"), False
+                if text.count("\ufffd") > MAX_BAD_CHARS * len(text):
+                    continue
+        if any(char in text for char in _DROPPED):
+            return text.translate(dict.fromkeys(map(ord, _DROPPED))).encode()
+        return data if exact and encoding == "utf-8" else text.encode()
     raise ReportError(path, f"the bytes cannot be decoded as text (tried {', '.join(candidates)})")
 
 
@@ -169,7 +179,7 @@ def _title(root: etree._Element) -> str | None:
     return None
 
 
-def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
+def _cut_row(text: bytes, root: etree._Element) -> etree._Element | None:
     """The row a download cut short: the page ends inside its last <tr> (no </tr>, </table> or </body> after
     it; a "<tr" in a comment is none). Its cells may have lost text (a 0 cut off reads blank), so it is left
     out of its grid."""
@@ -178,14 +188,12 @@ def _cut_row(text: str, root: etree._Element) -> etree._Element | None:
         if (row := _LAST_TR.match(text, 0, at)) is None:
             return None
         at = row.end() - 3
-        opened = text.rfind("<!--", 0, at)
-        if opened < 0 or text.rfind("-->", opened, at) >= 0:
+        opened = text.rfind(b"<!--", 0, at)
+        if opened < 0 or text.rfind(b"-->", opened, at) >= 0:
             break  # not inside a comment
         at = opened
-    tail = _COMMENT.sub("", text[at:]).lower()
-    if tail[3:4] not in (" ", "\t", "\n", "\r", ">", "/", "") or any(
-        end in tail for end in ("</tr", "</table", "</body")
-    ):
+    tail = _COMMENT.sub(b"", text[at:])
+    if tail[3:4] not in (b" ", b"\t", b"\n", b"\r", b">", b"/", b"") or _ROW_CLOSED.search(tail):
         return None
     rows = list(root.iter("tr"))
     return rows[-1] if rows else None
