@@ -256,6 +256,17 @@ def test_text_after_a_stray_end_of_html_is_kept():
     assert [p.text for p in read_html(page, "tail.html").paragraphs][-1] == "附件：政府信息公开申请表"
 
 
+# every character str.isspace() takes (all lie below U+3001): an end tag may hold any run of them before its >
+_WHITESPACE = [c for c in map(chr, range(0x3001)) if c.isspace()]
+
+
+@pytest.mark.parametrize("space", ["", *_WHITESPACE, " \u3000\n"], ids=lambda s: "+".join(f"{ord(c):x}" for c in s))
+def test_text_after_an_end_of_html_with_any_whitespace_is_kept(space):
+    page = _bytes("pingtan-hzs-2023-web").replace(b"</html>", f"</HTML{space}>".encode())
+    page += "<p>附件：政府信息公开申请表</p>".encode()
+    assert [p.text for p in read_html(page, "tail.html").paragraphs][-1] == "附件：政府信息公开申请表"
+
+
 def test_comments_scripts_and_styles_are_not_text():
     page = """<html><body><p><!--[if !supportLists]-->1.<!--[endif]-->本年<![if !supportLists]>度<![endif]></p>
     <style>p {font: 12pt}</style><noscript>请启用脚本</noscript><p>报告<!-- 注释 --></p></body></html>"""
