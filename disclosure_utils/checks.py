@@ -143,7 +143,8 @@ class _Cells:
             return (table, column) in zip(self.cell_tables, self.cell_columns, strict=True)
         if column is None:  # rows are looked up first: most rows asked about and not printed are in no table
             return row in self.rows and (table, row) in self.table_rows
-        return (table, row, column) in self.numbers or (table, row, column) in self.others
+        key = (table, row, column)
+        return key in self.numbers or key in self.others
 
     def kind(self, key: tuple[str, str, str]) -> str:
         return "number" if key in self.numbers else self.others.get(key, "absent")

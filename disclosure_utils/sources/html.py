@@ -23,9 +23,9 @@ _DECLARED = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)""", re.I
 )
 _COMMENT = re.compile(rb"<!--.*?(?:-->|$)", re.S)
-# The page is scanned as UTF-8 bytes (a UTF-8 page is not encoded again); its whitespace is what \s matches
-# in a str pattern (str.isspace()), spelled out.
-_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # fmt: skip
+# The page is scanned as UTF-8 bytes (a UTF-8 page is not encoded again), where \s is ASCII only: its whitespace
+# is what \s matches in a str pattern, taken from Python itself (every such character lies below U+3001).
+_SPACES = re.findall(r"\s", "".join(map(chr, range(0x3001))))
 _HTML_END = re.compile(  # libxml2 drops all that follows one; pages have text there
     rb"</html(?:" + b"|".join(re.escape(space.encode()) for space in _SPACES) + rb")*>", re.I
 )
