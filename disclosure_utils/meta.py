@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from itertools import islice
@@ -110,5 +111,5 @@ def describe(doc: Document, templates: dict[str, str], *, sha256: str) -> dict:
         "sha256": sha256,
         "title": title,
         "published": published(doc),
-        "file": Path(doc.path).name,
+        "file": os.path.basename(doc.path),
     }

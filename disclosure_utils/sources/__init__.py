@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from ..document import Document
@@ -22,7 +23,7 @@ def sniff_format(data: bytes, path: str) -> str:
     low = head.lower()
     if b"<html" in low or b"<!doctype html" in low or b"<table" in low or b"<body" in low or b"<div" in low:
         return "html"
-    suffix = Path(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix in (".htm", ".html", ".shtml"):
         return "html"
     return "text"
@@ -30,13 +31,13 @@ def sniff_format(data: bytes, path: str) -> str:
 
 def load_document(path: str | Path) -> Document:
     """Read `path` into a `Document`, or raise `ReportError` naming the file and the reason."""
-    path = Path(path)
+    path = os.fspath(path)
     try:
-        size = path.stat().st_size
+        size = os.stat(path).st_size
         if size > MAX_FILE_BYTES:
             raise ReportError(path, f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit for one report",
                               kind="limit")
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             data = fh.read(size + 1)  # asking for the limit would allocate it
             if len(data) > size:  # a file growing since stat() (or a device) is still held to the limit
                 data += fh.read(MAX_FILE_BYTES + 1 - len(data))
@@ -46,7 +47,7 @@ def load_document(path: str | Path) -> Document:
         raise ReportError(path, f"file is over the {MAX_FILE_BYTES}-byte limit for one report", kind="limit")
     if not data.strip():
         raise ReportError(path, "the file is empty", kind="empty")
-    return parse_bytes(data, str(path))
+    return parse_bytes(data, path)
 
 
 def parse_bytes(data: bytes, path: str) -> Document:
