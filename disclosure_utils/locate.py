@@ -178,6 +178,10 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
 _AFTER_TABLES = re.compile("|".join(labels.fuzzy(w) for w in labels.SECTION_AFTER_TABLES))
 _HEADER_END = re.compile(r"总\s*计|合\s*计|审\s*结|起\s*诉")
 _VALUES = re.compile(r"[\d\-—–/／][\d\s\-—–/／]*")
+_UNIT_NEXT = re.compile(r"\s*[年月日号条件%]")  # after a run: a date or a count in a sentence, not table values
+_PROACTIVE_START = re.compile(labels.PROACTIVE_START)
+_REQUESTS_START = re.compile(labels.REQUESTS_START)
+_REVIEW_ANCHOR = re.compile(labels.REVIEW_ANCHOR)
 
 
 def _review_run(text: _Text, lo: int) -> RowRead | None:
@@ -191,7 +195,7 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
     headers = list(_HEADER_END.finditer(s, lo, hi))
     start = headers[-1].end() if headers else lo
     for m in _VALUES.finditer(s, start, hi):
-        if re.match(r"\s*[年月日号条件%]", s[m.end():m.end() + 2]):
+        if _UNIT_NEXT.match(s, m.end(), m.end() + 2):
             continue
         a, b = m.start(), m.end()
         return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b), b == len(s))
@@ -203,10 +207,10 @@ def from_text(doc: Document, wanted: set[str]) -> Located:
     text = _Text(doc)
     s = text.s
     out = Located([], [], {})
-    t2 = re.search(labels.PROACTIVE_START, s)
-    t3_anchor = re.compile(labels.REQUESTS_START).search(s, t2.end() if t2 else 0)
+    t2 = _PROACTIVE_START.search(s)
+    t3_anchor = _REQUESTS_START.search(s, t2.end() if t2 else 0)
     t3 = labels.row_pattern("requests", "new_received").search(s, t3_anchor.start()) if t3_anchor else None
-    t4 = re.compile(labels.REVIEW_ANCHOR).search(s, t3.end() if t3 else (t2.end() if t2 else 0))
+    t4 = _REVIEW_ANCHOR.search(s, t3.end() if t3 else (t2.end() if t2 else 0))
     if t2 and "proactive" in wanted:
         hi = t3_anchor.start() if t3_anchor else (t4.start() if t4 else len(s))
         out.table_text["proactive"] = labels.norm_of_spaced(s[t2.start() : hi])

@@ -33,7 +33,7 @@ def _nfkc(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return re.sub(r"\s+", "", _nfkc(text or ""))
+    return "".join(_nfkc(text or "").split())
 
 
 def _first_paragraphs(doc: Document, n: int) -> list[Paragraph]:
