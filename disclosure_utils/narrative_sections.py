@@ -34,37 +34,39 @@ _HEADINGS = {  # the names of each section's heading: alternatives, each startin
 }
 _ORDINAL_ONLY = {"other": ("附表", "政府信息公开情况统计表")}  # headings accepted only after an ordinal
 # 二、主动公开… (one or two numerals, not after another or an opening bracket), or 一总体情况 right after a
-# sentence when the 、 was lost (NFKC has made ． a .); the numeral comes first, so that a search skips ahead fast,
-# and the lookbehinds check it with the character before it
+# sentence when the 、 was lost (NFKC has made ． a .); the lookbehinds check the numeral with the character before
+# it
 _ORDINAL = r"[一二三四五六七八九十](?:(?<![(\[{一二三四五六七八九十][\s\S])[一二三四五六七八九十]?[、.]|(?<=[。)][一二三四五六七]))"
 
 
-def _alternation(names: dict[str, tuple[str, ...]], before: str = "") -> tuple[re.Pattern, list[str]]:
-    """A regex for `before` and then any of the sections' names, and the section code of each of its groups.
-
-    Each name is written as its first character and a group for the rest: an alternation whose every branch
-    starts with a literal lets a search skip ahead to those characters. No name holds a numeral, and no two
-    names of different sections overlap in any text, so one search finds what one search per section would."""
-    named = [(code, name) for code, alternatives in names.items() for name in alternatives]
-    pattern = "|".join(f"{name[0]}({name[1:]})" for _, name in named)
-    return re.compile(f"{before}(?:{pattern})"), [code for code, _ in named]
-
-
-_NAMES, _NAME_CODES = _alternation(_HEADINGS)
-_NUMBERED, _NUMBERED_CODES = _alternation(
-    {code: names + _ORDINAL_ONLY.get(code, ()) for code, names in _HEADINGS.items()}, f"(?:{_ORDINAL})"
-)
+# every name of every section (those accepted only after an ordinal too) as its first character and a group for
+# the rest: an alternation whose every branch starts with a literal lets a search skip ahead to those characters.
+# No two names of different sections overlap in any text, so one search finds what one search per section would;
+# no name holds a numeral, so none found spans an ordinal, and the same search finds the names after an ordinal.
+_NAMED = [(code, name) for code, names in _HEADINGS.items() for name in (*names, *_ORDINAL_ONLY.get(code, ()))]
+_NAMES = re.compile("|".join(f"{name[0]}({name[1:]})" for _, name in _NAMED))
+_NAME_CODES = [code for code, _ in _NAMED]
+_AFTER_ORDINAL_ONLY = {k for k, (code, name) in enumerate(_NAMED) if name in _ORDINAL_ONLY.get(code, ())}
+_ORDINAL_BEFORE = re.compile(rf"(?:{_ORDINAL})\Z")  # an ordinal that ends where the search ends
 _TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
 
 
 def _heading_candidates(t: _Text) -> list[tuple[int, int, str]]:
-    """(start, end, code) in normalised text of every plausible section heading, in text order."""
+    """(start, end, code) in normalised text of every plausible section heading, in text order: a name after an
+    ordinal (from the ordinal on), and one alone on its line or followed by a table."""
     s = t.s
-    hits = [(*m.span(), _NUMBERED_CODES[m.lastindex - 1]) for m in _NUMBERED.finditer(s)]
+    hits = []
     for m in _NAMES.finditer(s):
-        alone = m.start() in t.line_starts and (m.end() in t.line_starts or m.end() == len(s))
-        if alone or _TABLE_START.match(s, m.end()):
-            hits.append((*m.span(), _NAME_CODES[m.lastindex - 1]))
+        a, b = m.span()
+        k = m.lastindex - 1
+        ordinal = _ORDINAL_BEFORE.search(s, max(a - 3, 0), a)
+        if ordinal:
+            hits.append((ordinal.start(), b, _NAME_CODES[k]))
+        if k in _AFTER_ORDINAL_ONLY:
+            continue
+        alone = a in t.line_starts and (b in t.line_starts or b == len(s))
+        if alone or _TABLE_START.match(s, b):
+            hits.append((a, b, _NAME_CODES[k]))
     return sorted(hit for hit in hits if not _listed(s, hit[0], hit[1]))
 
 
