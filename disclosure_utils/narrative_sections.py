@@ -34,8 +34,7 @@ _HEADINGS = {  # the names of each section's heading: alternatives, each startin
 }
 _ORDINAL_ONLY = {"other": ("附表", "政府信息公开情况统计表")}  # headings accepted only after an ordinal
 # 二、主动公开… (one or two numerals, not after another or an opening bracket), or 一总体情况 right after a
-# sentence when the 、 was lost (NFKC has made ． a .); the lookbehinds check the numeral with the character before
-# it
+# sentence when the 、 was lost (NFKC has made ． a .); the lookbehinds check the numeral with the one before it
 _ORDINAL = r"[一二三四五六七八九十](?:(?<![(\[{一二三四五六七八九十][\s\S])[一二三四五六七八九十]?[、.]|(?<=[。)][一二三四五六七]))"
 
 
@@ -48,6 +47,7 @@ _NAMES = re.compile("|".join(f"{name[0]}({name[1:]})" for _, name in _NAMED))
 _NAME_CODES = [code for code, _ in _NAMED]
 _AFTER_ORDINAL_ONLY = {k for k, (code, name) in enumerate(_NAMED) if name in _ORDINAL_ONLY.get(code, ())}
 _ORDINAL_BEFORE = re.compile(rf"(?:{_ORDINAL})\Z")  # an ordinal that ends where the search ends
+_ORDINAL_CHARS = 3  # the longest ordinal: two numerals and a mark (十二、)
 _TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
 
 
@@ -59,7 +59,7 @@ def _heading_candidates(t: _Text) -> list[tuple[int, int, str]]:
     for m in _NAMES.finditer(s):
         a, b = m.span()
         k = m.lastindex - 1
-        ordinal = _ORDINAL_BEFORE.search(s, max(a - 3, 0), a)
+        ordinal = _ORDINAL_BEFORE.search(s, max(a - _ORDINAL_CHARS, 0), a)
         if ordinal:
             hits.append((ordinal.start(), b, _NAME_CODES[k]))
         if k in _AFTER_ORDINAL_ONLY:
