@@ -31,7 +31,7 @@ from operator import add, eq, itemgetter, le, sub
 import pandas as pd
 
 from .codebook import codes, group_of
-from .schema import FINDING_COLUMNS, finding, frame
+from .schema import FINDING_COLUMNS, Cell, as_cells, finding, frame
 from .tables import NARRATIVE_CELLS
 
 POLICIES = ("lenient", "strict")
@@ -94,19 +94,18 @@ _Side = tuple[float, list[str], int]
 class _Cells:
     """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous.
 
-    Built from cell records (`Report.records("cells")`), kept as `records`; `cell_tables` … `cell_values` hold
-    each field of the records in order (read in one pass); `numbers` holds the value of each cell that is a
-    number (not NaN, not printed twice), `others` the kind of every other cell ("duplicated" when printed twice):
-    each cell is keyed once, in one of the two."""
+    Built from cell records (`Report.cell_records()`; dicts are converted), kept as `records`; `cell_tables` …
+    `cell_kinds` hold each field of the records in order (read in one pass); `numbers` holds the value of each
+    cell that is a number (not NaN, not printed twice), `others` the kind of every other cell ("duplicated" when
+    printed twice): each cell is keyed once, in one of the two."""
 
-    def __init__(self, records: list[dict], policy: str):
+    def __init__(self, records: list[Cell] | list[dict], policy: str):
         if policy not in POLICIES:
             raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
         self.policy = policy
-        self.records = records
-        read = itemgetter("table", "row", "column", "kind", "value")
-        fields = list(zip(*map(read, records), strict=True)) or [()] * 5
-        self.cell_tables, self.cell_rows, self.cell_columns, self.cell_kinds, self.cell_values = fields
+        self.records = records = as_cells(records)
+        fields = list(zip(*records, strict=True)) or [()] * len(Cell._fields)
+        self.cell_tables, self.cell_rows, self.cell_columns, self.cell_values, self.cell_kinds, *_ = fields
         self.keys = keys = list(zip(*fields[:3], strict=True))
         numbers: dict[tuple[str, str, str], float] = {}
         others: dict[tuple[str, str, str], str] = {}
@@ -472,12 +471,12 @@ def _nonneg(run: _Run, numbered: int) -> None:
     if numbered == len(cells.numbers) and cells.tables <= {P, R, L} and _whole_and_nonneg(distinct):
         run.tally["passed"] += len(set(map(itemgetter(0), cells.numbers)))
         return
-    counted = [c for c in cells.records if c["kind"] == "number" and c["table"] in (P, R, L)]
-    suspects = [c for c in counted if c["value"] < 0 or c["value"] % 1]  # negative or fractional (or NaN)
-    for table in dict.fromkeys(map(itemgetter("table"), counted)):  # tables in the order first seen
+    counted = [c for c in cells.records if c.kind == "number" and c.table in (P, R, L)]
+    suspects = [c for c in counted if c.value < 0 or c.value % 1]  # negative or fractional (or NaN)
+    for table in dict.fromkeys(c.table for c in counted):  # tables in the order first seen
         before = len(run.findings)
-        for cell in (c for c in suspects if c["table"] == table):
-            row, column, value = cell["row"], cell["column"], cell["value"]
+        for cell in (c for c in suspects if c.table == table):
+            row, column, value = cell.row, cell.column, cell.value
             where = f"{table}/{row}/{column}"
             if value < 0 and column != "items_change":
                 run.add("NONNEG", "error", table, row, column, 0.0, value, f"{where} is negative ({value:g})")
@@ -596,7 +595,7 @@ def narrative_agreement(report, *, blank_policy: str = "lenient") -> pd.DataFram
     total, or the sum of its parts when the total is blank. Facts no reading can be computed for
     (cells absent, ambiguous) are left out. Approximate statements agree within 10 %.
     """
-    records = _agreement(report, _Cells(report.records("cells"), blank_policy))
+    records = _agreement(report, _Cells(report.cell_records(), blank_policy))
     for record in records:
         record["readings"] = _listed(record.pop("tried"))
     return pd.DataFrame.from_records(records, columns=AGREEMENT_COLUMNS)
@@ -705,7 +704,7 @@ def check(report, *, blank_policy: str = "lenient"):
       parts, which is missing) or "strict" (a blank is not a number; identities touching it are not
       assessable).
     """
-    cells = _Cells(report.records("cells"), blank_policy)
+    cells = _Cells(report.cell_records(), blank_policy)
     run = _Run(cells, report.used)
     if cells.has_table(R):
         _t3(run, _template(report, R))
@@ -823,5 +822,5 @@ def _stock(run: _Run, span: str, r: str, t0: int, t1: int) -> None:
         )
 
 
-def _tagged(report, tag: str) -> list[dict]:
-    return [{**r, "table": f"{tag}:{r['table']}"} for r in report.records("cells")]
+def _tagged(report, tag: str) -> list[Cell]:
+    return [c._replace(table=f"{tag}:{c.table}") for c in report.cell_records()]

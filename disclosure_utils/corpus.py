@@ -56,7 +56,7 @@ from .dictionary import COLUMN_NOTES, TABLE_NAMES, data_dictionary
 from .errors import ReportError
 from .meta import year_from_name
 from .report import Report, read_report
-from .schema import CELL_KINDS, SEVERITIES
+from .schema import CELL_KINDS, SEVERITIES, columns_of
 from .sources import sniff_format
 
 # .doc/.wps are not read, only listed as refused with the reason (save them as DOCX or PDF)
@@ -356,7 +356,8 @@ def _read_one(path: str) -> dict:
         meta = {k: v for k, v in report.meta.items() if k not in ("path", "sha256", "file")}
         quality = report.records("quality")
         result = {"report": _json_clean({"meta": meta, "quality": quality[0] if quality else {}, "error": ""})}
-        for name in ("cells", "findings", "narrative"):
+        result["cells"] = list(map(tuple, report.cell_records()))  # plain: a NamedTuple pickles through Python code
+        for name in ("findings", "narrative"):
             result[name] = report.records(name)
         return result
     except ReportError as exc:
@@ -378,9 +379,11 @@ def _json_clean(obj):
     return json.loads(text)
 
 
-def _typed_records(records: list[dict], types: dict[str, pa.DataType]) -> pa.Table:
-    """Records as an Arrow table of the given column types (NaN and missing fields → null; other fields dropped)."""
-    arrays = {c: pa.array([r.get(c) for r in records], type=t, from_pandas=True) for c, t in types.items()}
+def _typed_records(records: list, types: dict[str, pa.DataType]) -> pa.Table:
+    """Records (as `schema.columns_of` takes them) as an Arrow table of the given column types (NaN and missing
+    fields → null; other fields dropped)."""
+    fields = columns_of(records, list(types))
+    arrays = {c: pa.array(fields[c], type=t, from_pandas=True) for c, t in types.items()}
     return _normalise(pa.table(arrays))
 
 

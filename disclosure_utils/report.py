@@ -15,13 +15,15 @@ from .schema import (
     QUALITY_DTYPES,
     SECTION_COLUMNS,
     SECTION_DTYPES,
+    Cell,
+    as_cells,
     frame,
 )
 from .sources import load_document
 
 
 class _Frame:
-    """A Report attribute held as records (list of dicts) until first read as a DataFrame.
+    """A Report attribute held as records (dicts; `Cell`s for `cells`) until first read as a DataFrame.
 
     Reading a corpus touches most reports' frames never; building a pandas frame costs more than
     reading the report, so it is built on first access and kept.
@@ -77,16 +79,22 @@ class Report:
         """One of the frames as a list of dicts, without building the DataFrame when not built yet."""
         value = self.__dict__.get(name)
         if isinstance(value, list):
-            return value
+            return [c._asdict() for c in as_cells(value)] if name == "cells" else value
         df = getattr(self, name)
         columns = list(df.columns)
         return [dict(zip(columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in columns), strict=True)]
+
+    def cell_records(self) -> list[Cell]:
+        """The cells as `Cell`s (tuples in `CELL_COLUMNS` order), as read: `records("cells")` without a dict per
+        cell, for the checks and the corpus build."""
+        value = self.__dict__.get("cells")
+        return as_cells(value if isinstance(value, list) else self.records("cells"))
 
     def __repr__(self) -> str:
         m = self.meta
         return (
             f"Report({m.get('agency')!r}, {m.get('year')}, {m.get('template')}, "
-            f"{len(self.records('cells'))} cells, {len(self.records('findings'))} findings)"
+            f"{len(self.cell_records())} cells, {len(self.records('findings'))} findings)"
         )
 
 
@@ -105,7 +113,7 @@ def read_document(doc: Document, *, check: bool = True, blank_policy: str = "len
     info = meta.describe(doc, recognised.templates, sha256=doc.sha256)
     sections, facts = narrative.extract_records(doc, info["year"])
     tables.narrow(recognised, facts)
-    report = Report(info, cells=recognised.records, findings=recognised.finding_records, sections=sections,
+    report = Report(info, cells=recognised.cell_records, findings=recognised.finding_records, sections=sections,
                     narrative=facts, document=doc, used=recognised.used)
     if check:
         checks.check(report, blank_policy=blank_policy)

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-CELL_COLUMNS = ["table", "row", "column", "value", "kind", "raw", "source"]
+
+class Cell(NamedTuple):
+    """One printed data cell (a row of `Report.cells`)."""
+
+    table: str
+    row: str
+    column: str
+    value: float
+    kind: str
+    raw: str
+    source: str
+
+
+CELL_COLUMNS = list(Cell._fields)
 CELL_KINDS = ("number", "blank", "na", "text", "ambiguous")
 FINDING_COLUMNS = ["check", "severity", "table", "row", "column", "expected", "observed", "message"]
 SEVERITIES = ("error", "warning", "info")
@@ -21,6 +36,13 @@ QUALITY_DTYPES = {"checks_run": "int64", "checks_passed": "int64", "checks_faile
                   "narrative_checked": "int64", "narrative_agreed": "int64"}
 
 
+def as_cells(records: list[Cell] | list[dict]) -> list[Cell]:
+    """Cell records as `Cell`s: records read are kept, dicts (cells built by hand) converted."""
+    if records and not isinstance(records[0], tuple):
+        return [Cell._make(map(r.get, CELL_COLUMNS)) for r in records]
+    return records
+
+
 def finding(check: str, severity: str, table: str, row: str = "", column: str = "",
             expected: float = np.nan, observed: float = np.nan, message: str = "") -> dict:
     """One finding record (`FINDING_COLUMNS`)."""
@@ -32,8 +54,8 @@ NUMERIC = frozenset({"value", "expected", "observed"})
 TEXT = pd.Series(["x"]).dtype  # the text dtype pandas infers (str in pandas 3, object before)
 
 
-def frame(records: list[dict], columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
-    """A frame with exactly `columns` from records (dicts).
+def frame(records: list, columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
+    """A frame with exactly `columns` from records: dicts, or tuples holding `columns` in order (`Cell`s).
 
     `value`, `expected` and `observed` are float, columns named in `dtypes` take that dtype, the rest
     are text ("" for None). All text is converted in one call: the conversion has a high fixed cost.
@@ -41,11 +63,12 @@ def frame(records: list[dict], columns: list[str], dtypes: dict[str, str] | None
     dtypes = {**{c: "float64" for c in NUMERIC}, **(dtypes or {})}
     text = [c for c in columns if c not in dtypes]
     n = len(records)
-    strings = pd.array([_text(r.get(c)) for c in text for r in records], dtype=TEXT) if n and text else None
+    fields = columns_of(records, columns)
+    strings = pd.array([_text(x) for c in text for x in fields[c]], dtype=TEXT) if n and text else None
     data = {}
     for col in columns:
         if col in dtypes:
-            raw = [r.get(col) for r in records]
+            raw = fields[col]
             data[col] = np.array([_float(x) for x in raw] if dtypes[col] == "float64" else raw, dtype=dtypes[col])
         elif n:
             k = text.index(col)
@@ -53,6 +76,13 @@ def frame(records: list[dict], columns: list[str], dtypes: dict[str, str] | None
         else:
             data[col] = pd.array([], dtype=TEXT)
     return pd.DataFrame(data, copy=False)
+
+
+def columns_of(records: list, columns: list[str]) -> dict[str, list]:
+    """Each column's values, in record order, from dicts or from tuples holding `columns` in order."""
+    if records and isinstance(records[0], tuple):
+        return dict(zip(columns, map(list, zip(*records, strict=True)), strict=True))
+    return {c: [r.get(c) for r in records] for c in columns}
 
 
 def _text(x) -> str:

@@ -21,7 +21,7 @@ from . import labels, locate, split, values
 from .codebook import TABLES, codes
 from .document import Document
 from .errors import ReportError
-from .schema import CELL_COLUMNS, FINDING_COLUMNS, finding, frame
+from .schema import CELL_COLUMNS, FINDING_COLUMNS, Cell, finding, frame
 
 MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried against the column identities
 
@@ -37,7 +37,7 @@ NARRATIVE_CELLS = {
 
 @dataclass
 class Recognised:
-    records: list[dict]  # cells, schema.CELL_COLUMNS
+    cell_records: list[Cell]
     finding_records: list[dict]  # schema.FINDING_COLUMNS
     templates: dict[str, str]  # table → v2019 | v2021, for the tables found
     open_rows: dict = field(default_factory=dict)  # (table, row) → (RowRead, columns, template, candidates)
@@ -46,8 +46,13 @@ class Recognised:
     used: set[tuple[str, str, str, str]] = field(default_factory=set)
 
     @property
+    def records(self) -> list[dict]:
+        """The cells as dicts (`schema.CELL_COLUMNS`), built when asked."""
+        return [c._asdict() for c in self.cell_records]
+
+    @property
     def cells(self) -> pd.DataFrame:
-        return frame(self.records, CELL_COLUMNS)
+        return frame(self.cell_records, CELL_COLUMNS)
 
     @property
     def findings(self) -> pd.DataFrame:
@@ -77,10 +82,13 @@ def _int(raw: str) -> int:
         return 0
 
 
+_new = tuple.__new__  # _new(Cell, fields): a Cell without the keyword-taking constructor (a Python call)
+
+
 class _Builder:
     def __init__(self):
         self.fee_unit = "万元"  # the v2021 fee column's unit as its header prints it
-        self.cells: list[dict] = []
+        self.cells: list[Cell] = []
         self.ranks: list[int] = []  # each cell's place in codebook order (`_row_ranks`), to sort them by
         self.findings: list[dict] = []
         self.open: dict = {}
@@ -102,16 +110,14 @@ class _Builder:
                     self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
             else:
                 value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
-            cells.append({"table": table, "row": row, "column": column, "value": value, "kind": kind,
-                          "raw": raw.strip(), "source": source})
+            cells.append(_new(Cell, (table, row, column, value, kind, raw.strip(), source)))
             order.append(ranks[column])
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
-        self.cells.append({"table": table, "row": row, "column": column, "value": math.nan, "kind": "ambiguous",
-                           "raw": run, "source": source})
+        self.cells.append(_new(Cell, (table, row, column, math.nan, "ambiguous", run, source)))
         self.ranks.append(_row_ranks(table, row)[column])
 
-    def sorted_cells(self) -> list[dict]:
+    def sorted_cells(self) -> list[Cell]:
         """The cells in codebook order: table, then row, then column (most reports are written in it already)."""
         ranks = self.ranks
         if all(map(le, ranks, ranks[1:])):
@@ -260,10 +266,10 @@ def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> No
     """Choose between row splits of table 三 with the column identities T3_DISP and T3_COL."""
     fixed: dict[str, list[int]] = {}
     for c in b.cells:
-        if c["table"] == "requests":
-            v = c["value"]
-            fixed.setdefault(c["row"], [0] * 7)[labels.REQUESTS_COLUMNS.index(c["column"])] = (
-                int(v) if c["kind"] == "number" and not math.isnan(v) else 0)
+        if c.table == "requests":
+            v = c.value
+            fixed.setdefault(c.row, [0] * 7)[labels.REQUESTS_COLUMNS.index(c.column)] = (
+                int(v) if c.kind == "number" and not math.isnan(v) else 0)
     open_rows = list(glued)
     options = [glued[r][2] for r in open_rows]
     survivors: list[tuple] = []
@@ -426,9 +432,7 @@ def recognise(doc: Document) -> Recognised:
     for table in _misordered(found.table_text):
         b.finding("READ_HEADER", "warning", table, "", "", "column headers are printed in another order than "
                   "the template's; cells are not read by position (marked ambiguous)")
-        for c in b.cells:
-            if c["table"] == table:
-                c.update(kind="ambiguous", value=math.nan)
+        b.cells = [c._replace(value=math.nan, kind="ambiguous") if c.table == table else c for c in b.cells]
         # nothing chose its cells: no narrative narrows them, no identity counts as used
         b.open = {key: row for key, row in b.open.items() if key[0] != table}
         b.used = {u for u in b.used if u[1] != table}
@@ -471,8 +475,8 @@ def narrow(rec: Recognised, facts: list[dict]) -> None:
         b = _Builder()
         how = f"agreeing with the narrative {'; '.join(quoted)}"
         _emit_split(b, rr, cols, template, kept, how, note=f", narrowed by the narrative {'; '.join(quoted)}")
-        at = [i for i, c in enumerate(rec.records) if c["row"] == row and c["table"] == table]
-        rec.records[at[0] : at[-1] + 1] = b.sorted_cells()  # a row's cells are contiguous in codebook order
+        at = [i for i, c in enumerate(rec.cell_records) if c.row == row and c.table == table]
+        rec.cell_records[at[0] : at[-1] + 1] = b.sorted_cells()  # a row's cells are contiguous in codebook order
         rec.finding_records = [f for f in rec.finding_records
                                if not (f["check"] == "READ_AMBIGUOUS" and (f["table"], f["row"]) == (table, row))]
         rec.finding_records += b.findings
