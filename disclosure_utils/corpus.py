@@ -56,7 +56,7 @@ from .dictionary import COLUMN_NOTES, TABLE_NAMES, data_dictionary
 from .errors import ReportError
 from .meta import year_from_name
 from .report import Report, read_report
-from .schema import CELL_KINDS, SEVERITIES, columns_of
+from .schema import CELL_COLUMNS, CELL_KINDS, SEVERITIES, columns_of
 from .sources import sniff_format
 
 # .doc/.wps are not read, only listed as refused with the reason (save them as DOCX or PDF)
@@ -67,8 +67,8 @@ LONG = ("cells", "findings", "narrative")
 BRACKETS = "()（）[]［］【】〔〕{}｛｝<>＜＞〈〉《》「」『』"
 
 # Column types of the long tables (report_id is added in front); other fields of the records are not kept.
-CELL_TYPES = {"table": pa.string(), "row": pa.string(), "column": pa.string(), "value": pa.float64(),
-              "kind": pa.string(), "raw": pa.string(), "source": pa.string()}
+# in CELL_COLUMNS order: workers send the cells as plain tuples of those fields
+CELL_TYPES = {c: pa.float64() if c == "value" else pa.string() for c in CELL_COLUMNS}
 FINDING_TYPES = {"check": pa.string(), "severity": pa.string(), "table": pa.string(), "row": pa.string(),
                  "column": pa.string(), "expected": pa.float64(), "observed": pa.float64(),
                  "message": pa.string()}
