@@ -38,14 +38,36 @@ _ORDINAL_ONLY = {"other": ("附表", "政府信息公开情况统计表")}  # he
 _ORDINAL = r"[一二三四五六七八九十](?:(?<![(\[{一二三四五六七八九十][\s\S])[一二三四五六七八九十]?[、.]|(?<=[。)][一二三四五六七]))"
 
 
-# every name of every section (those accepted only after an ordinal too) as its first character and a group for
-# the rest: an alternation whose every branch starts with a literal lets a search skip ahead to those characters.
+# every name of every section (those accepted only after an ordinal too) as a trie of the plain characters they start
+# with, and a group for each name's rest: an alternation whose every branch starts with a literal lets a search skip
+# ahead to those characters, and the characters names share are matched once (a text holds 政府信息 dozens of times).
 # No two names of different sections overlap in any text, so one search finds what one search per section would;
 # no name holds a numeral, so none found spans an ordinal, and the same search finds the names after an ordinal.
 _NAMED = [(code, name) for code, names in _HEADINGS.items() for name in (*names, *_ORDINAL_ONLY.get(code, ()))]
-_NAMES = re.compile("|".join(f"{name[0]}({name[1:]})" for _, name in _NAMED))
-_NAME_CODES = [code for code, _ in _NAMED]
-_AFTER_ORDINAL_ONLY = {k for k, (code, name) in enumerate(_NAMED) if name in _ORDINAL_ONLY.get(code, ())}
+
+
+def _trie(names: list[tuple[int, str]]) -> tuple[str, list[int]]:
+    """(regex, indices): an alternation of the (index, regex) names (none with a | outside parentheses), the plain
+    characters they start with matched once (a trie) and each name's rest a group, that tries the names that could
+    match at a place in their given order; the indices are the names' in the order of their groups."""
+    branches, order = [], []
+    for first in dict.fromkeys(name[0] for _, name in names):  # names with another first character never match
+        same = [(k, name) for k, name in names if name[0] == first]  # where these do: their order is kept
+        plain = first not in "\\[](){}?*+|.^$" and all(len(name) > 1 and name[1] not in "?*+{" for _, name in same)
+        if plain and len(same) > 1:
+            rest, ks = _trie([(k, name[1:]) for k, name in same])
+            branches.append(f"{first}(?:{rest})")
+            order += ks
+        else:
+            branches += [f"{first}({name[1:]})" if plain else f"({name})" for _, name in same]
+            order += [k for k, _ in same]
+    return "|".join(branches), order
+
+
+_NAMES_PATTERN, _NAME_ORDER = _trie(list(enumerate(name for _, name in _NAMED)))
+_NAMES = re.compile(_NAMES_PATTERN)
+_NAME_CODES = [_NAMED[k][0] for k in _NAME_ORDER]  # by group
+_AFTER_ORDINAL_ONLY = {g for g, k in enumerate(_NAME_ORDER) if _NAMED[k][1] in _ORDINAL_ONLY.get(_NAMED[k][0], ())}
 _ORDINAL_BEFORE = re.compile(rf"(?:{_ORDINAL})\Z")  # an ordinal that ends where the search ends
 _ORDINAL_CHARS = 3  # the longest ordinal: two numerals and a mark (十二、)
 _TABLE_START = re.compile(r"第二十条|信息内容|\(本列数据|\(有关情况附表|申请人情况|行政复议行政诉讼")
