@@ -7,6 +7,7 @@ recognition, narrative extraction and checks are written once, against it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple
 
 
@@ -84,8 +85,11 @@ class Document:
         return "\n".join(reversed(parts))[-n:]
 
 
+_TEXT = attrgetter("text")
+
+
 def block_text(block: Block) -> str:
     """A printed block's part of `Document.text()`."""
     if isinstance(block, Paragraph):
         return block.text
-    return "\n".join(" ".join(c.text for c in row) for row in block.rows)
+    return "\n".join([" ".join(map(_TEXT, row)) for row in block.rows])  # lists and a C getter: no generators
