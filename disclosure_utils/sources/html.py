@@ -77,13 +77,7 @@ def read_html(data: bytes, path: str) -> Document:
     for node in root.iter("sup", "sub"):  # a footnote mark (65<sup>1</sup>) is set apart, not more digits
         node.text, node.tail = f" {node.text or ''}", f" {node.tail or ''}"
     grids = _grids(root, _cut_row(raw, root))
-    for node in root.iter(*_BLOCK, "br"):  # mark every line boundary left outside the grids
-        own, tail = node.text, node.tail
-        try:
-            _mark_line(node, own, tail)
-        except ValueError:  # a character reference such as &#1; gave text lxml will not store again
-            _mark_line(node, _xml_safe(own), _xml_safe(tail))
-    flat = _flat(root)
+    flat = _text(root)  # marks joined in as the text is read: stored in the tree, they cost a checked copy of each text
     if flat.count(_GRID) != len(grids):
         raise ReportError(path, "the page contains U+FDD1, a noncharacter this reader reserves")
     blocks: list[Block] = []
@@ -154,15 +148,9 @@ def _without_controls(raw: bytes, path: str) -> bytes:
 
 
 def _xml_safe(text: str | None) -> str | None:
-    """Text lxml will store: a form feed (whitespace in HTML) as a space, other refused characters
-    (left by character references such as &#1;) as a visible U+FFFD."""
+    """Text lxml will store (a caption written back): a form feed (whitespace in HTML) as a space, other refused
+    characters (left by character references such as &#1;) as a visible U+FFFD."""
     return _NOT_XML.sub("\ufffd", text.replace("\x0c", " ")) if text else text
-
-
-def _mark_line(node: etree._Element, text: str | None, tail: str | None) -> None:
-    node.tail = _LINE + tail if tail else _LINE
-    if node.tag != "br":
-        node.text = _LINE + text if text else _LINE
 
 
 # An element below MAX_HTML_DEPTH others: XPath steps down level by level, visiting each element once.
@@ -242,13 +230,18 @@ def _cell_text(td: etree._Element) -> str:
     ):
         inner = child.text  # the usual <td><p>text</p></td>
         return _clean(inner) if inner else ""
+    return _clean(_text(td))
+
+
+def _text(node: etree._Element) -> str:
+    """The text under `node`, with a line mark at each <br> and around each block element."""
     parts: list[str] = []
-    _cell_parts(td, parts)
-    return _clean("".join(parts))
+    _text_parts(node, parts)
+    return "".join(parts)
 
 
-def _cell_parts(node: etree._Element, parts: list[str]) -> None:
-    """The text under `node` in order, with a line mark at each <br> and around each block element."""
+def _text_parts(node: etree._Element, parts: list[str]) -> None:
+    """Append the text under `node` to `parts` in order, marks included (see _text)."""
     if node.text:
         parts.append(node.text)
     for child in node:
@@ -256,10 +249,10 @@ def _cell_parts(node: etree._Element, parts: list[str]) -> None:
             parts.append(_LINE)
         elif child.tag in _BLOCK:
             parts.append(_LINE)
-            _cell_parts(child, parts)
+            _text_parts(child, parts)
             parts.append(_LINE)
         else:
-            _cell_parts(child, parts)
+            _text_parts(child, parts)
         if child.tail:
             parts.append(child.tail)
 
