@@ -357,6 +357,14 @@ def test_a_footnote_mark_is_not_read_as_more_digits(tmp_path):
     assert message.startswith("a cell of the row holds several values (258 1 |")
 
 
+@pytest.mark.parametrize("reference", ["&#1;", "&#x1F;", "&#xFFFE;"])
+def test_a_footnote_mark_holding_a_character_lxml_refuses_reads(reference):
+    """The footnote rewrite stores text back into the tree: a refused character there raised ValueError."""
+    page = f"<html><body><p>行政强制65<sup>{reference}</sup>{reference}件</p></body></html>".encode()
+    (paragraph,) = read_html(page, "sup.html").paragraphs
+    assert paragraph.text == "行政强制65 \ufffd \ufffd件"
+
+
 def test_a_footnote_mark_in_running_text_is_not_read_as_more_digits(tmp_path):
     """pingtan-2024's glued 行政强制65 as paragraphs of a page, with a footnote mark: 651 before."""
     import html

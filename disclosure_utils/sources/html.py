@@ -75,7 +75,7 @@ def read_html(data: bytes, path: str) -> Document:
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
     for node in root.iter("sup", "sub"):  # a footnote mark (65<sup>1</sup>) is set apart, not more digits
-        node.text, node.tail = f" {node.text or ''}", f" {node.tail or ''}"
+        node.text, node.tail = f" {_xml_safe(node.text) or ''}", f" {_xml_safe(node.tail) or ''}"
     grids = _grids(root, _cut_row(raw, root))
     flat = _text(root)  # marks joined in as the text is read: stored in the tree, they cost a checked copy of each text
     if flat.count(_GRID) != len(grids):
@@ -148,7 +148,7 @@ def _without_controls(raw: bytes, path: str) -> bytes:
 
 
 def _xml_safe(text: str | None) -> str | None:
-    """Text lxml will store (a caption written back): a form feed (whitespace in HTML) as a space, other refused
+    """Text lxml will store (a caption or footnote mark written back): a form feed (whitespace in HTML) as a space, other refused
     characters (left by character references such as &#1;) as a visible U+FFFD."""
     return _NOT_XML.sub("\ufffd", text.replace("\x0c", " ")) if text else text
 
