@@ -302,19 +302,33 @@ def _t3_grid(template: str) -> tuple[dict[str, int], list[tuple[str, str, str]],
     return {r: i for i, r in enumerate(rows)}, [(R, r, c) for r in rows for c in COLUMNS], identities
 
 
+@cache
+def _t3_places(template: str, other_rows: tuple[str, ...]) -> tuple[itemgetter, tuple[int, ...]] | None:
+    """Where in a column of the template's table-三 grid the T3_DISP parts are (a getter of the disposition rows,
+    with these "other" rows) and the places of `T3_COL_ROWS`; None when one of them is not in the template."""
+    at = _t3_grid(template)[0]
+    try:
+        disposition = itemgetter(*[at[r] for rows in GROUPS.values() for r in rows], *map(at.__getitem__, other_rows))
+        return disposition, tuple(map(at.__getitem__, T3_COL_ROWS))
+    except KeyError:
+        return None
+
+
 def _t3_held(cells: _Cells, template: str, other_rows: tuple[str, ...]) -> set[tuple[str, str, str, str]]:
     """The T3_ROWSUM, T3_COL and T3_DISP identities that hold when table 三 is printed as its template's full grid
     (most reports), each summed in the order `_Cells.side` sums. Checked a column at a time instead of cell by
     cell; in any other case none, for `_t3` to ask each identity."""
     if template not in ("v2019", "v2021") or not cells.unique:
         return set()
-    at, grid, identities = _t3_grid(template)
+    _, grid, identities = _t3_grid(template)
+    places = _t3_places(template, other_rows)
+    if places is None:
+        return set()
+    disposition, (received, carried_in, handled, carried_out) = places
     keys, n = cells.keys, len(grid)
     try:
         start = keys.index(grid[0])
-        disposition = itemgetter(*[at[r] for rows in GROUPS.values() for r in rows], *map(at.__getitem__, other_rows))
-        received, carried_in, handled, carried_out = map(at.__getitem__, T3_COL_ROWS)
-    except (ValueError, KeyError):  # a row of the identities is not in the template
+    except ValueError:  # table 三 does not print the grid's first cell
         return set()
     if keys[start : start + n] != grid or cells.cell_tables.count(R) != n:
         return set()  # not the grid, or more table-三 cells than it
