@@ -223,12 +223,12 @@ def _other_rows(cells: _Cells, template: str) -> list[str]:
 
 
 class _Run:
-    """Collects findings and pass/fail/not-assessable counts for one report."""
+    """Collects findings and the passed/failed/not-assessable/used counts (`tally`) for one report."""
 
     def __init__(self, cells: _Cells, used: set[tuple[str, str, str, str]] = frozenset()):
         self.cells, self.used = cells, used
         self.findings: list[dict] = []
-        self.tally: Counter = Counter()
+        self.tally = dict.fromkeys(("passed", "failed", "not_assessable", "used"), 0)
 
     def note(self, blanks: int = 0) -> str:
         counted = f"; {blanks} blank cell(s) counted as 0" if blanks else ""
@@ -736,7 +736,7 @@ def check(report, *, blank_policy: str = "lenient"):
     report.findings = kept + run.findings  # records: the frame is built when first read
     n = len(kinds)
     quality = dict(
-        checks_run=run.tally["passed"] + run.tally["failed"] + run.tally["not_assessable"] + run.tally["used"],
+        checks_run=sum(run.tally.values()),
         checks_passed=run.tally["passed"],
         checks_failed=run.tally["failed"],
         not_assessable=run.tally["not_assessable"],
