@@ -561,6 +561,7 @@ READINGS: dict[str, list[tuple[str, str, list[str]]]] = {
         )
     ],
 }
+_COMPARED = frozenset(READINGS).union(NARRATIVE_CELLS)  # the metrics a narrative fact is compared with tables for
 APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees within 10 %
 
 
@@ -623,8 +624,7 @@ def _listed(tried: list[tuple[str, str, list[str], float]]) -> str:
 def _agreement(report, cells: _Cells) -> list[dict]:
     """`narrative_agreement` as records, with the readings tried as (label, table, rows, value) (`tried`), not
     listed: only the facts no reading agrees with are written out in a check."""
-    facts = [f for f in report.records("narrative") if f.get("metric") in READINGS or
-             f.get("metric") in NARRATIVE_CELLS]
+    facts = [f for f in report.records("narrative") if f.get("metric") in _COMPARED]
     if not facts:
         return []
 
