@@ -172,23 +172,25 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
     return cands, (), ""
 
 
-def _grid_parts(rr: locate.RowRead, k: int) -> tuple[list[tuple[str, str]] | None, str | None, bool]:
-    """(cells of a grid row as (raw, source), trimmed to k; else a run to split when printed cells hold several
+def _grid_parts(rr: locate.RowRead, k: int) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
+    """((raws, sources) of a grid row's cells, trimmed to k; else a run to split when printed cells hold several
     values; else None, None when the row cannot be read by position; and whether a cell holds several values)."""
-    cells = list(rr.cells or ())
-    while len(cells) > k and not values.clean(cells[-1][0]):
-        cells.pop()
+    raws, sources = zip(*rr.cells, strict=True)  # a grid row has a value cell at least
+    n = len(raws)
+    while n > k and not values.clean(raws[n - 1]):
+        n -= 1
+    raws, sources = raws[:n], sources[:n]
     # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens. Cells of
     # ASCII digits or nothing (most rows) hold one value at most: told at once for the row
-    printed = "".join([raw for raw, _ in cells])
+    printed = "".join(raws)
     merged = not (printed.isdigit() and printed.isascii() or not printed) and any(
         values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1
-        and values.parse(raw, amount_unit="")[1] == "text" for raw, _ in cells)
-    if len(cells) == k and not merged:
-        return cells, None, False
-    if not merged or len(cells) == k or any(not values.clean(raw) for raw, _ in cells):
+        and values.parse(raw, amount_unit="")[1] == "text" for raw in raws)
+    if n == k and not merged:
+        return (raws, sources), None, False
+    if not merged or n == k or not all(map(values.clean, raws)):
         return None, None, merged  # joining would let a blank cell vanish, or the cells already fit: a shape problem
-    return None, " ".join(values.clean(raw) for raw, _ in cells), True
+    return None, " ".join(map(values.clean, raws)), True
 
 
 def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -> None:
@@ -212,8 +214,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         if rr.cells is not None:
             parts, run, merged = _grid_parts(rr, len(cols))
             if parts is not None:
-                b.cells_of(table, code, [(col, raw, src) for col, (raw, src) in zip(cols, parts, strict=True)],
-                           template)
+                b.cells_of(table, code, zip(cols, *parts, strict=True), template)
                 continue
             printed = " | ".join(values.clean(raw) for raw, _ in rr.cells)
             if run is None:
