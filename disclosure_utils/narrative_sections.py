@@ -47,20 +47,19 @@ _NAMED = [(code, name) for code, names in _HEADINGS.items() for name in (*names,
 
 
 def _trie(names: list[tuple[int, str]]) -> tuple[str, list[int]]:
-    """(regex, indices): an alternation of the (index, regex) names (none with a | outside parentheses), the plain
-    characters they start with matched once (a trie) and each name's rest a group, that tries the names that could
-    match at a place in their given order; the indices are the names' in the order of their groups."""
+    """(regex, indices): an alternation of the (index, regex) names (none with a | outside parentheses or a
+    capturing group), the plain characters they start with matched once (a trie) and each name's rest a group, that
+    tries the names that could match at a place in their given order; the indices are the names' in the order of
+    their groups."""
+    if any(not name or name[0] in "\\[](){}?*+|.^$" or name[1:2] in ("?", "*", "+", "{") for _, name in names):
+        # a name that does not start with one plain character may match where any other does: all in their order
+        return "|".join(f"({name})" for _, name in names), [k for k, _ in names]
     branches, order = [], []
     for first in dict.fromkeys(name[0] for _, name in names):  # names with another first character never match
-        same = [(k, name) for k, name in names if name[0] == first]  # where these do: their order is kept
-        plain = first not in "\\[](){}?*+|.^$" and all(len(name) > 1 and name[1] not in "?*+{" for _, name in same)
-        if plain and len(same) > 1:
-            rest, ks = _trie([(k, name[1:]) for k, name in same])
-            branches.append(f"{first}(?:{rest})")
-            order += ks
-        else:
-            branches += [f"{first}({name[1:]})" if plain else f"({name})" for _, name in same]
-            order += [k for k, _ in same]
+        same = [(k, name[1:]) for k, name in names if name[0] == first]  # where these do: their order is kept
+        rest, ks = _trie(same) if len(same) > 1 else (f"({same[0][1]})", [same[0][0]])
+        branches.append(f"{first}(?:{rest})")
+        order += ks
     return "|".join(branches), order
 
 

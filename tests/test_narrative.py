@@ -6,6 +6,7 @@ import csv
 import importlib.util
 import math
 import random
+import re
 import unicodedata
 from functools import cache
 from pathlib import Path
@@ -23,6 +24,7 @@ from disclosure_utils.narrative import (
     parse_number,
 )
 from disclosure_utils.narrative_numbers import _COUNT_HINT, count_hints
+from disclosure_utils.narrative_sections import _NAMED, _trie
 from disclosure_utils.narrative_text import _normalise
 from disclosure_utils.sources import load_document
 
@@ -271,6 +273,26 @@ def test_glued_headings_and_the_preamble_that_lists_them():
 def test_heading_variants(name, section, heading):
     _, sections, _ = read(name)
     assert sections.set_index("section").heading[section] == heading
+
+
+@pytest.mark.parametrize("names", [
+    [x for _, x in _NAMED],  # the heading names
+    ["abX", "a.c", "abc"],  # names that part at a pattern, not a plain character
+    ["政府X", "政[府党]Y", "政府Y"],
+    ["概述", "概述X", "概"],  # a name that is a prefix of another
+    ["a?bc", "bd", "b"],  # a first character made optional
+])
+def test_heading_name_trie_finds_what_the_plain_alternation_finds(names):
+    """`_trie` matches the names' shared leading characters once, yet finds the same names at the same places as
+    an alternation of the names in their order."""
+    pattern, order = _trie(list(enumerate(names)))
+    plain = re.compile("|".join(f"({name})" for name in names))
+    pieces = [*names, *(n[:k] for n in names for k in range(1, 6)), *"、。\n一二三十.", "政府信息", "问题和改进措施"]
+    rnd = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 10)))
+        found = [(m.span(), order[m.lastindex - 1]) for m in re.finditer(pattern, text)]
+        assert found == [(m.span(), m.lastindex - 1) for m in plain.finditer(text)], text
 
 
 def test_extra_section_stays_in_the_one_before_and_missing_sections_are_absent():
