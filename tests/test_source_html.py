@@ -365,6 +365,16 @@ def test_a_footnote_mark_holding_a_character_lxml_refuses_reads(reference):
     assert paragraph.text == "行政强制65 \ufffd \ufffd件"
 
 
+@pytest.mark.parametrize("reference, char", [("&#1;", "\x01"), ("&#xFFFE;", "\ufffe")])
+def test_a_character_lxml_refuses_reads_as_itself_in_text_and_cells(reference, char):
+    """Only text written back into the tree (captions, footnote marks) shows such a character as U+FFFD."""
+    page = (f"<html><body><p>{reference}本年</p>{reference}受理<br>{reference}件"
+            f"<table><tr><td>{reference}1</td></tr></table></body></html>").encode()
+    doc = read_html(page, "refused.html")
+    assert [p.text for p in doc.paragraphs] == [f"{char}本年", f"{char}受理", f"{char}件"]
+    assert doc.grids[0].rows[0][0].text == f"{char}1"
+
+
 def test_a_footnote_mark_in_running_text_is_not_read_as_more_digits(tmp_path):
     """pingtan-2024's glued 行政强制65 as paragraphs of a page, with a footnote mark: 651 before."""
     import html

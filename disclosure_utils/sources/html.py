@@ -38,7 +38,8 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]") 
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_CODES = bytes(b for b in range(256) if _CONTROL_BYTES.fullmatch(bytes([b])))
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_CODES)
-# Marks written into the tree: noncharacters, XML-compatible and never meant to occur in a page.
+# Marks of line boundaries (joined into the page text as it is read) and of grids (written into the tree in
+# each grid's place): noncharacters, XML-compatible and never meant to occur in a page.
 _LINE, _GRID = "\ufdd0", "\ufdd1"
 _DROPPED = (_LINE, _GRID, "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")  # marks, zero-width characters
 
@@ -56,7 +57,8 @@ def read_html(data: bytes, path: str) -> Document:
 
     Tables that hold other tables are layout: their own text becomes paragraphs and only the tables
     inside become grids. <br> and block elements (<p>, <div> …) end a paragraph, and inside a cell
-    become a newline; whitespace (&nbsp; and U+3000 included) collapses to one space. Raises
+    become a newline; whitespace (&nbsp; and U+3000 included) collapses to one space. A character reference
+    to a control character (&#1;) reads as that character (see `_xml_safe` for where it shows as U+FFFD). Raises
     `ReportError` for bytes that are not text, nesting deeper than MAX_HTML_DEPTH, or no text at all.
     """
     raw = _HTML_END.sub(b"", _utf8(data, path))
@@ -77,7 +79,7 @@ def read_html(data: bytes, path: str) -> Document:
     for node in root.iter("sup", "sub"):  # a footnote mark (65<sup>1</sup>) is set apart, not more digits
         node.text, node.tail = f" {_xml_safe(node.text) or ''}", f" {_xml_safe(node.tail) or ''}"
     grids = _grids(root, _cut_row(raw, root))
-    flat = _text(root)  # marks joined in as the text is read: stored in the tree, they cost a checked copy of each text
+    flat = _text(root)  # the page's text with its line marks joined in by the walk
     if flat.count(_GRID) != len(grids):
         raise ReportError(path, "the page contains U+FDD1, a noncharacter this reader reserves")
     blocks: list[Block] = []
@@ -148,8 +150,9 @@ def _without_controls(raw: bytes, path: str) -> bytes:
 
 
 def _xml_safe(text: str | None) -> str | None:
-    """Text lxml will store (a caption or footnote mark written back): a form feed (whitespace in HTML) as a space, other refused
-    characters (left by character references such as &#1;) as a visible U+FFFD."""
+    """Text lxml will store, for text written back into the tree (a caption; a footnote mark and the text after
+    it): a form feed (whitespace in HTML) as a space, other refused characters (left by character references
+    such as &#1;) as a visible U+FFFD. Elsewhere they are read as they are."""
     return _NOT_XML.sub("\ufffd", text.replace("\x0c", " ")) if text else text
 
 
