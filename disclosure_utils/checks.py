@@ -31,7 +31,7 @@ from operator import add, eq, itemgetter, le, sub
 import pandas as pd
 
 from .codebook import codes, group_of
-from .schema import FINDING_COLUMNS, Cell, as_cells, finding, frame
+from .schema import FINDING_COLUMNS, CellRecord, finding, frame
 from .tables import NARRATIVE_CELLS
 
 POLICIES = ("lenient", "strict")
@@ -94,17 +94,17 @@ _Side = tuple[float, list[str], int]
 class _Cells:
     """Cell lookup by (table, row, column) under a blank policy; duplicates count as ambiguous.
 
-    Built from cell records (`Report.cell_records()`; dicts are converted), kept as `records`; `cell_tables` …
+    Built from cell records (`Report.cell_records()`), kept as `records`; `cell_tables` …
     `cell_kinds` hold each field of the records in order (read in one pass); `numbers` holds the value of each
     cell that is a number (not NaN, not printed twice), `others` the kind of every other cell ("duplicated" when
     printed twice): each cell is keyed once, in one of the two."""
 
-    def __init__(self, records: list[Cell] | list[dict], policy: str):
+    def __init__(self, records: list[CellRecord], policy: str):
         if policy not in POLICIES:
             raise ValueError(f"blank_policy must be one of {POLICIES}, not {policy!r}")
         self.policy = policy
-        self.records = records = as_cells(records)
-        fields = list(zip(*records, strict=True)) or [()] * len(Cell._fields)
+        self.records = records
+        fields = list(zip(*records, strict=True)) or [()] * len(CellRecord._fields)
         self.cell_tables, self.cell_rows, self.cell_columns, self.cell_values, self.cell_kinds, *_ = fields
         self.keys = keys = list(zip(*fields[:3], strict=True))
         numbers: dict[tuple[str, str, str], float] = {}
@@ -836,5 +836,5 @@ def _stock(run: _Run, span: str, r: str, t0: int, t1: int) -> None:
         )
 
 
-def _tagged(report, tag: str) -> list[Cell]:
+def _tagged(report, tag: str) -> list[CellRecord]:
     return [c._replace(table=f"{tag}:{c.table}") for c in report.cell_records()]

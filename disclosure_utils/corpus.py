@@ -67,7 +67,7 @@ LONG = ("cells", "findings", "narrative")
 BRACKETS = "()（）[]［］【】〔〕{}｛｝<>＜＞〈〉《》「」『』"
 
 # Column types of the long tables (report_id is added in front); other fields of the records are not kept.
-# in CELL_COLUMNS order: workers send the cells as plain tuples of those fields
+# in CELL_COLUMNS order: the cells are typed from CellRecords, tuples of those fields
 CELL_TYPES = {c: pa.float64() if c == "value" else pa.string() for c in CELL_COLUMNS}
 FINDING_TYPES = {"check": pa.string(), "severity": pa.string(), "table": pa.string(), "row": pa.string(),
                  "column": pa.string(), "expected": pa.float64(), "observed": pa.float64(),
@@ -356,7 +356,7 @@ def _read_one(path: str) -> dict:
         meta = {k: v for k, v in report.meta.items() if k not in ("path", "sha256", "file")}
         quality = report.records("quality")
         result = {"report": _json_clean({"meta": meta, "quality": quality[0] if quality else {}, "error": ""})}
-        result["cells"] = list(map(tuple, report.cell_records()))  # plain: a NamedTuple pickles through Python code
+        result["cells"] = report.cell_records()
         for name in ("findings", "narrative"):
             result[name] = report.records(name)
         return result
@@ -380,8 +380,8 @@ def _json_clean(obj):
 
 
 def _typed_records(records: list, types: dict[str, pa.DataType]) -> pa.Table:
-    """Records (as `schema.columns_of` takes them) as an Arrow table of the given column types (NaN and missing
-    fields → null; other fields dropped)."""
+    """Records as an Arrow table of the given column types (NaN → null): dicts (missing fields → null, other fields
+    dropped) or tuples of exactly those fields in order (`schema.columns_of`)."""
     fields = columns_of(records, list(types))
     arrays = {c: pa.array(fields[c], type=t, from_pandas=True) for c, t in types.items()}
     return _normalise(pa.table(arrays))

@@ -15,7 +15,7 @@ from .schema import (
     QUALITY_DTYPES,
     SECTION_COLUMNS,
     SECTION_DTYPES,
-    Cell,
+    CellRecord,
     as_cells,
     frame,
 )
@@ -23,14 +23,15 @@ from .sources import load_document
 
 
 class _Frame:
-    """A Report attribute held as records (dicts; `Cell`s for `cells`) until first read as a DataFrame.
+    """A Report attribute held as records (dicts; `CellRecord`s for `cells`) until first read as a DataFrame.
 
     Reading a corpus touches most reports' frames never; building a pandas frame costs more than
-    reading the report, so it is built on first access and kept.
+    reading the report, so it is built on first access and kept. Records set as a list pass through
+    `convert` (the cells: any form → `CellRecord`s).
     """
 
-    def __init__(self, columns: list[str], dtypes: dict[str, str] | None = None):
-        self.columns, self.dtypes = columns, dtypes
+    def __init__(self, columns: list[str], dtypes: dict[str, str] | None = None, convert=None):
+        self.columns, self.dtypes, self.convert = columns, dtypes, convert
 
     def __set_name__(self, owner, name: str) -> None:
         self.name = name
@@ -47,7 +48,7 @@ class _Frame:
         return value
 
     def __set__(self, obj, value) -> None:
-        obj.__dict__[self.name] = value
+        obj.__dict__[self.name] = self.convert(value) if self.convert and isinstance(value, list) else value
 
 
 class Report:
@@ -62,7 +63,7 @@ class Report:
     how to cut glued digits; the checks count them as used, not as passed.
     """
 
-    cells = _Frame(CELL_COLUMNS)
+    cells = _Frame(CELL_COLUMNS, convert=as_cells)
     findings = _Frame(FINDING_COLUMNS)
     sections = _Frame(SECTION_COLUMNS, SECTION_DTYPES)
     narrative = _Frame(NARRATIVE_COLUMNS, NARRATIVE_DTYPES)
@@ -76,19 +77,20 @@ class Report:
         self.narrative, self.quality, self.document = narrative, quality, document
 
     def records(self, name: str) -> list[dict]:
-        """One of the frames as a list of dicts, without building the DataFrame when not built yet."""
+        """One of the frames as a list of dicts, without building the DataFrame when not built yet. The cells'
+        dicts are built on each call (copies: `cell_records()` gives the cells as held)."""
         value = self.__dict__.get(name)
         if isinstance(value, list):
-            return [c._asdict() for c in as_cells(value)] if name == "cells" else value
+            return [c._asdict() for c in value] if name == "cells" else value
         df = getattr(self, name)
         columns = list(df.columns)
         return [dict(zip(columns, row, strict=True)) for row in zip(*(df[c].tolist() for c in columns), strict=True)]
 
-    def cell_records(self) -> list[Cell]:
-        """The cells as `Cell`s (tuples in `CELL_COLUMNS` order), as read: `records("cells")` without a dict per
+    def cell_records(self) -> list[CellRecord]:
+        """The cells as `CellRecord`s (tuples in `CELL_COLUMNS` order), as read: `records("cells")` without a dict per
         cell, for the checks and the corpus build."""
         value = self.__dict__.get("cells")
-        return as_cells(value if isinstance(value, list) else self.records("cells"))
+        return value if isinstance(value, list) else as_cells(self.records("cells"))
 
     def __repr__(self) -> str:
         m = self.meta

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 
-class Cell(NamedTuple):
+class CellRecord(NamedTuple):
     """One printed data cell (a row of `Report.cells`)."""
 
     table: str
@@ -20,7 +20,7 @@ class Cell(NamedTuple):
     source: str
 
 
-CELL_COLUMNS = list(Cell._fields)
+CELL_COLUMNS = list(CellRecord._fields)
 CELL_KINDS = ("number", "blank", "na", "text", "ambiguous")
 FINDING_COLUMNS = ["check", "severity", "table", "row", "column", "expected", "observed", "message"]
 SEVERITIES = ("error", "warning", "info")
@@ -36,11 +36,13 @@ QUALITY_DTYPES = {"checks_run": "int64", "checks_passed": "int64", "checks_faile
                   "narrative_checked": "int64", "narrative_agreed": "int64"}
 
 
-def as_cells(records: list[Cell] | list[dict]) -> list[Cell]:
-    """Cell records as `Cell`s: records read are kept, dicts (cells built by hand) converted."""
-    if records and not isinstance(records[0], tuple):
-        return [Cell._make(map(r.get, CELL_COLUMNS)) for r in records]
-    return records
+def as_cells(records: list) -> list[CellRecord]:
+    """Cell records as `CellRecord`s: a list of them (cells as read) is kept; cells set by hand (dicts with the
+    `CELL_COLUMNS` keys, tuples of those fields, or a mix) are converted one by one."""
+    if {*map(type, records)} <= {CellRecord}:
+        return records
+    return [r if type(r) is CellRecord else CellRecord._make(map(r.get, CELL_COLUMNS) if isinstance(r, dict) else r)
+            for r in records]
 
 
 def finding(check: str, severity: str, table: str, row: str = "", column: str = "",
@@ -55,7 +57,8 @@ TEXT = pd.Series(["x"]).dtype  # the text dtype pandas infers (str in pandas 3, 
 
 
 def frame(records: list, columns: list[str], dtypes: dict[str, str] | None = None) -> pd.DataFrame:
-    """A frame with exactly `columns` from records: dicts, or tuples holding `columns` in order (`Cell`s).
+    """A frame with exactly `columns` from records: dicts, or tuples holding `columns` in order (`CellRecord`s;
+    see `columns_of`).
 
     `value`, `expected` and `observed` are float, columns named in `dtypes` take that dtype, the rest
     are text ("" for None). All text is converted in one call: the conversion has a high fixed cost.
@@ -79,7 +82,8 @@ def frame(records: list, columns: list[str], dtypes: dict[str, str] | None = Non
 
 
 def columns_of(records: list, columns: list[str]) -> dict[str, list]:
-    """Each column's values, in record order, from dicts or from tuples holding `columns` in order."""
+    """Each column's values, in record order, from dicts or from tuples holding `columns` in order (all of one
+    kind: the first record tells which)."""
     if records and isinstance(records[0], tuple):
         return dict(zip(columns, map(list, zip(*records, strict=True)), strict=True))
     return {c: [r.get(c) for r in records] for c in columns}

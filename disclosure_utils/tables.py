@@ -21,7 +21,7 @@ from . import labels, locate, split, values
 from .codebook import TABLES, codes
 from .document import Document
 from .errors import ReportError
-from .schema import CELL_COLUMNS, FINDING_COLUMNS, Cell, finding, frame
+from .schema import CELL_COLUMNS, FINDING_COLUMNS, CellRecord, finding, frame
 
 MAX_JOINT = 50_000  # joint assignments of ambiguous table-三 rows tried against the column identities
 
@@ -37,18 +37,13 @@ NARRATIVE_CELLS = {
 
 @dataclass
 class Recognised:
-    cell_records: list[Cell]
+    cell_records: list[CellRecord]
     finding_records: list[dict]  # schema.FINDING_COLUMNS
     templates: dict[str, str]  # table → v2019 | v2021, for the tables found
     open_rows: dict = field(default_factory=dict)  # (table, row) → (RowRead, columns, template, candidates)
     # (check, table, row, column) of the identity instances and narrative cells that chose a split: they hold
     # by construction, so the checks count them as used, not as passed
     used: set[tuple[str, str, str, str]] = field(default_factory=set)
-
-    @property
-    def records(self) -> list[dict]:
-        """The cells as dicts (`schema.CELL_COLUMNS`), built when asked."""
-        return [c._asdict() for c in self.cell_records]
 
     @property
     def cells(self) -> pd.DataFrame:
@@ -82,13 +77,15 @@ def _int(raw: str) -> int:
         return 0
 
 
-_new = tuple.__new__  # _new(Cell, fields): a Cell without the keyword-taking constructor (a Python call)
+# tuple.__new__ as one name (a global, not an attribute looked up per cell): _new(CellRecord, fields) makes a
+# CellRecord from all its fields in C (the named tuple's constructor is Python code)
+_new = tuple.__new__
 
 
 class _Builder:
     def __init__(self):
         self.fee_unit = "万元"  # the v2021 fee column's unit as its header prints it
-        self.cells: list[Cell] = []
+        self.cells: list[CellRecord] = []
         self.ranks: list[int] = []  # each cell's place in codebook order (`_row_ranks`), to sort them by
         self.findings: list[dict] = []
         self.open: dict = {}
@@ -110,14 +107,14 @@ class _Builder:
                     self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
             else:
                 value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
-            cells.append(_new(Cell, (table, row, column, value, kind, raw.strip(), source)))
+            cells.append(_new(CellRecord, (table, row, column, value, kind, raw.strip(), source)))
             order.append(ranks[column])
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
-        self.cells.append(_new(Cell, (table, row, column, math.nan, "ambiguous", run, source)))
+        self.cells.append(_new(CellRecord, (table, row, column, math.nan, "ambiguous", run, source)))
         self.ranks.append(_row_ranks(table, row)[column])
 
-    def sorted_cells(self) -> list[Cell]:
+    def sorted_cells(self) -> list[CellRecord]:
         """The cells in codebook order: table, then row, then column (most reports are written in it already)."""
         ranks = self.ranks
         if all(map(le, ranks, ranks[1:])):
@@ -175,7 +172,7 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
 def _grid_parts(rr: locate.RowRead, k: int) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
     """((raws, sources) of a grid row's cells, trimmed to k; else a run to split when printed cells hold several
     values; else None, None when the row cannot be read by position; and whether a cell holds several values)."""
-    raws, sources = zip(*rr.cells, strict=True)  # a grid row has a value cell at least
+    raws, sources = zip(*rr.cells, strict=True)  # locate reads a grid row only with a value cell at least
     n = len(raws)
     while n > k and not values.clean(raws[n - 1]):
         n -= 1

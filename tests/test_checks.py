@@ -12,7 +12,7 @@ import pytest
 from disclosure_utils import ReportError, read_report, values
 from disclosure_utils import checks as checks_module
 from disclosure_utils.checks import CHECK_NAMES, check, check_series, narrative_agreement
-from disclosure_utils.schema import FINDING_COLUMNS, frame
+from disclosure_utils.schema import FINDING_COLUMNS, as_cells, frame
 
 from .conftest import RAW
 from .expected_cells import expected, expected_report, names
@@ -456,14 +456,14 @@ def test_table_three_checked_as_a_grid_counts_as_each_identity_asked(file, monke
 
 def test_a_full_table_three_of_numbers_is_checked_as_a_grid():
     report = read_report(RAW / "pingtan-2023.txt", check=False)
-    cells = checks_module._Cells(report.records("cells"), "lenient")
+    cells = checks_module._Cells(report.cell_records(), "lenient")
     other = tuple(checks_module._other_rows(cells, "v2021"))
     every = set(checks_module._t3_grid("v2021")[2])
     assert checks_module._t3_held(cells, "v2021", other) == every
     assert not checks_module._t3_held(cells, "v2019", other)  # not that template's grid
     changed = [{**c, "value": 1.0} if (c["row"], c["column"]) == ("granted", "total") else c
                for c in report.records("cells")]
-    held = checks_module._t3_held(checks_module._Cells(changed, "lenient"), "v2021", other)
+    held = checks_module._t3_held(checks_module._Cells(as_cells(changed), "lenient"), "v2021", other)
     assert every - held == {("T3_ROWSUM", "requests", "granted", ""), ("T3_DISP", "requests", "", "total")}
 
 
@@ -483,6 +483,6 @@ def test_cells_beside_a_full_table_three_are_not_passed_over_by_the_grid_check()
     last = max(i for i, c in enumerate(cells) if c["table"] == "requests")
     after = [*cells[: last + 1], {**cells[last], "column": "note"}, *cells[last + 1 :]]
     other = ("other_overdue_correction", "other_unpaid_fee", "other_other")
-    assert checks_module._t3_held(checks_module._Cells(cells, "lenient"), "v2021", other) == set(
+    assert checks_module._t3_held(checks_module._Cells(as_cells(cells), "lenient"), "v2021", other) == set(
         checks_module._t3_grid("v2021")[2])
-    assert not checks_module._t3_held(checks_module._Cells(after, "lenient"), "v2021", other)
+    assert not checks_module._t3_held(checks_module._Cells(as_cells(after), "lenient"), "v2021", other)

@@ -211,8 +211,8 @@ def test_glued_run_with_too_many_splits_is_ambiguous_not_slow():
     start = time.perf_counter()
     rec = tables.recognise(Document("long.txt", "text", [Paragraph(text, "line 1")]))
     assert time.perf_counter() - start < 5
-    row = [c for c in rec.records if c["row"] == "new_received"]
-    assert len(row) == 7 and all(c["kind"] == "ambiguous" for c in row)
+    row = [c for c in rec.cell_records if c.row == "new_received"]
+    assert len(row) == 7 and all(c.kind == "ambiguous" for c in row)
     assert any(f["check"] == "READ_UNSPLITTABLE" and f["row"] == "new_received" for f in rec.finding_records)
     with pytest.raises(split.TooManySplits):
         split.candidates(split.tokens(run), ["int"] * 7)

@@ -178,8 +178,8 @@ def _read_fast(mutant: Mutant) -> tuple[list[dict], list[dict], Report]:
     if rec.open_rows:
         facts = narrative.extract_records(doc, info["year"])[1]
         tables.narrow(rec, facts)
-    report = Report(info, cells=rec.records, findings=rec.finding_records, narrative=facts, document=doc)
-    return rec.records, rec.finding_records, report
+    report = Report(info, cells=rec.cell_records, findings=rec.finding_records, narrative=facts, document=doc)
+    return report.records("cells"), rec.finding_records, report
 
 
 def _read_full(mutant: Mutant, tmp_path) -> du.Report:

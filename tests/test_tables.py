@@ -10,6 +10,9 @@ import disclosure_utils as du
 from disclosure_utils import values
 from disclosure_utils.document import Cell, Document, Grid, Paragraph
 from disclosure_utils.labels import fold, norm
+from disclosure_utils.report import Report
+from disclosure_utils.schema import CELL_COLUMNS, frame
+from disclosure_utils.sources import load_document
 from disclosure_utils.tables import recognise
 
 from .conftest import expected, reports_dir
@@ -242,7 +245,7 @@ def test_narrative_count_narrows_a_glued_row():
     from disclosure_utils.tables import narrow
 
     rec = recognise(load_document(reports_dir() / "pingtan-2023.txt"))
-    before = {c["column"]: c["kind"] for c in rec.records if c["row"] == "normative_docs"}
+    before = {c.column: c.kind for c in rec.cell_records if c.row == "normative_docs"}
     assert set(before.values()) == {"ambiguous"}
     facts = pd.DataFrame([
         dict(metric="normative_docs_issued", value=77.0, scope="agency", approx=False,
@@ -252,7 +255,7 @@ def test_narrative_count_narrows_a_glued_row():
              evidence="清理并集中发布现行有效行政规范性文件393件"),
     ])
     narrow(rec, facts.to_dict(orient="records"))
-    after = {c["column"]: (c["kind"], c["value"]) for c in rec.records if c["row"] == "normative_docs"}
+    after = {c.column: (c.kind, c.value) for c in rec.cell_records if c.row == "normative_docs"}
     assert after["issued"] == ("number", 77.0)
     assert after["repealed"][0] == after["in_force"][0] == "ambiguous"
     msg = [f["message"] for f in rec.finding_records if f["row"] == "normative_docs"]
@@ -380,3 +383,25 @@ def test_running_text_without_any_row_label_has_no_rows():
 
     text = locate._Text(Document(path="x.txt", format="text", blocks=[Paragraph("三、收到和处理政府信息公开申请情况", "line 1")]))
     assert locate._rows_in(text, "requests", locate.requests_rows("v2021"), 0, len(text.s)) == []
+
+
+def _same(cell) -> tuple:
+    """A cell's fields, NaN comparable."""
+    return tuple("NaN" if x != x else x for x in cell)
+
+
+def test_report_cells_given_in_any_form_are_the_same_cells():
+    """A Report's cells set as read (CellRecords), as dicts, as plain tuples, as a mix or as a frame read back the
+    same from `cell_records()` and `records("cells")`; the dicts are copies with exactly the cell columns."""
+    cells = recognise(load_document(reports_dir() / "pingtan-2023.txt")).cell_records
+    assert any(c.kind == "ambiguous" for c in cells) and any(c.kind == "number" for c in cells)
+    dicts = [c._asdict() for c in cells]
+    for given in (cells, dicts, [tuple(c) for c in cells], [*dicts[:5], *cells[5:]], frame(cells, CELL_COLUMNS)):
+        report = Report({}, cells=given)
+        assert list(map(_same, report.cell_records())) == list(map(_same, cells))
+        got = report.records("cells")
+        assert [list(d) for d in got] == [CELL_COLUMNS] * len(cells)
+        assert [_same(d.values()) for d in got] == list(map(_same, cells))
+        got[0]["value"] = -1.0
+        assert report.cell_records()[0].value != -1.0
+    assert Report({}).cell_records() == [] and Report({}).records("cells") == []
