@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from lxml import etree
 
@@ -34,12 +36,11 @@ _HTML_END = re.compile(  # libxml2 drops all that follows one; pages have text t
 _LAST_TR = re.compile(rb".*<[tT][rR]", re.S)
 _ROW_CLOSED = re.compile(rb"</(?:tr|table|body)", re.I)
 _BIG5 = frozenset({"big5", "big5hkscs", "cp950"})  # the declarations worth trying before gb18030
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # lxml will not store these
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_CODES = bytes(b for b in range(256) if _CONTROL_BYTES.fullmatch(bytes([b])))
 _NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_CODES)
-# Marks of line boundaries (joined into the page text as it is read) and of grids (written into the tree in
-# each grid's place): noncharacters, XML-compatible and never meant to occur in a page.
+# Marks of line boundaries and of grids, joined into the page text as it is read: noncharacters, never meant to
+# occur in a page.
 _LINE, _GRID = "\ufdd0", "\ufdd1"
 _DROPPED = (_LINE, _GRID, "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")  # marks, zero-width characters
 
@@ -50,6 +51,7 @@ _BLOCK = frozenset({
     "figure", "figcaption", "form", "fieldset", "legend", "hr", "caption", "table", "thead", "tbody", "tfoot",
     "tr", "td", "th",
 })  # fmt: skip
+_FOOTNOTE = frozenset({"sup", "sub"})
 
 
 def read_html(data: bytes, path: str) -> Document:
@@ -57,8 +59,9 @@ def read_html(data: bytes, path: str) -> Document:
 
     Tables that hold other tables are layout: their own text becomes paragraphs and only the tables
     inside become grids. <br> and block elements (<p>, <div> …) end a paragraph, and inside a cell
-    become a newline; whitespace (&nbsp; and U+3000 included) collapses to one space. A character reference
-    to a control character (&#1;) reads as that character (see `_xml_safe` for where it shows as U+FFFD). Raises
+    become a newline; whitespace (&nbsp; and U+3000 included) collapses to one space; a footnote mark
+    (<sup>, <sub>) is set apart by spaces. The tree is only read, never written: a character reference to a
+    control character (&#1;) reads as that character. Raises
     `ReportError` for bytes that are not text, nesting deeper than MAX_HTML_DEPTH, or no text at all.
     """
     raw = _HTML_END.sub(b"", _utf8(data, path))
@@ -76,10 +79,8 @@ def read_html(data: bytes, path: str) -> Document:
         raise ReportError(path, f"the HTML parser stopped early: {fatal[0]}")
     title = _title(root)
     etree.strip_elements(root, *_SKIP, with_tail=False)
-    for node in root.iter("sup", "sub"):  # a footnote mark (65<sup>1</sup>) is set apart, not more digits
-        node.text, node.tail = f" {_xml_safe(node.text) or ''}", f" {_xml_safe(node.tail) or ''}"
-    grids = _grids(root, _cut_row(raw, root))
-    flat = _text(root)  # the page's text with its line marks joined in by the walk
+    grids, places = _grids(root, _cut_row(raw, root))
+    flat = _text(root, places)
     if flat.count(_GRID) != len(grids):
         raise ReportError(path, "the page contains U+FDD1, a noncharacter this reader reserves")
     blocks: list[Block] = []
@@ -149,13 +150,6 @@ def _without_controls(raw: bytes, path: str) -> bytes:
     return _CONTROL_BYTES.sub(b"", raw)
 
 
-def _xml_safe(text: str | None) -> str | None:
-    """Text lxml will store, for text written back into the tree (a caption; a footnote mark and the text after
-    it): a form feed (whitespace in HTML) as a space, other refused characters (left by character references
-    such as &#1;) as a visible U+FFFD. Elsewhere they are read as they are."""
-    return _NOT_XML.sub("\ufffd", text.replace("\x0c", " ")) if text else text
-
-
 # An element below MAX_HTML_DEPTH others: XPath steps down level by level, visiting each element once.
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_HTML_DEPTH + 1) + ")")
 
@@ -193,10 +187,11 @@ def _cut_row(text: bytes, root: etree._Element) -> etree._Element | None:
     return rows[-1] if rows else None
 
 
-def _grids(root: etree._Element, cut: etree._Element | None = None) -> dict[str, Grid]:
-    """Turn each innermost table into a Grid and leave in its place a line the grid is keyed by; the row
-    `cut` is left out."""
+def _grids(root: etree._Element, cut: etree._Element | None = None) -> tuple[dict[str, Grid], dict]:
+    """(grids by key, places): each innermost table as a Grid, the row `cut` left out, and for each such table
+    element the text that stands in its place in the page text (its captions and the key, a line each)."""
     grids: dict[str, Grid] = {}
+    places: dict[etree._Element, str] = {}
     for table in [t for t in root.iter("table") if next(t.iterdescendants("table"), None) is None]:
         t = len(grids) + 1
         rows, texts = [], []
@@ -218,10 +213,9 @@ def _grids(root: etree._Element, cut: etree._Element | None = None) -> dict[str,
             continue  # a layout table holding paragraphs (a whole report in one cell): read as text
         key = f"{_GRID}{t}"
         grids[key] = Grid(tuple(rows), f"table {t}")
-        captions = [_xml_safe(_flat(node)) for node in table.iterchildren("caption")]
-        table.clear(keep_tail=True)
-        table.text = _LINE.join(["", *captions, key, ""])
-    return grids
+        captions = [_text(node).replace(_LINE, "") for node in table.iterchildren("caption")]
+        places[table] = _LINE.join(["", *captions, key, ""])
+    return grids, places
 
 
 def _cell_text(td: etree._Element) -> str:
@@ -236,26 +230,36 @@ def _cell_text(td: etree._Element) -> str:
     return _clean(_text(td))
 
 
-def _text(node: etree._Element) -> str:
-    """The text under `node`, with a line mark at each <br> and around each block element."""
+def _text(node: etree._Element, places: Mapping[etree._Element, str] = MappingProxyType({})) -> str:
+    """The text under `node`, with a line mark at each <br> and around each block element, a space either side
+    of a footnote mark (65<sup>1</sup>: set apart, not more digits), and the text of `places` (`_grids`) for
+    the elements it holds."""
     parts: list[str] = []
-    _text_parts(node, parts)
+    _text_parts(node, parts, places)
     return "".join(parts)
 
 
-def _text_parts(node: etree._Element, parts: list[str]) -> None:
-    """Append the text under `node` to `parts` in order, marks included (see _text)."""
+def _text_parts(node: etree._Element, parts: list[str], places: Mapping[etree._Element, str]) -> None:
+    """Append the text under `node` to `parts` in order (see `_text`)."""
     if node.text:
         parts.append(node.text)
     for child in node:
-        if child.tag == "br":
+        tag = child.tag
+        if tag == "br":
             parts.append(_LINE)
-        elif child.tag in _BLOCK:
+        elif tag in _BLOCK:
             parts.append(_LINE)
-            _text_parts(child, parts)
+            if child in places:
+                parts.append(places[child])
+            else:
+                _text_parts(child, parts, places)
             parts.append(_LINE)
+        elif tag in _FOOTNOTE:
+            parts.append(" ")
+            _text_parts(child, parts, places)
+            parts.append(" ")
         else:
-            _text_parts(child, parts)
+            _text_parts(child, parts, places)
         if child.tail:
             parts.append(child.tail)
 
