@@ -271,6 +271,8 @@ def _flat(node: etree._Element) -> str:
 def _clean(text: str) -> str:
     """Whitespace runs (&nbsp; and U+3000 included) → one space; lines (between marks) stripped and
     joined by \\n, empty ones dropped."""
+    if " " not in text and text.isprintable():  # what split() splits at is " " or not printable; so is _LINE
+        return text  # the usual cell: nothing to collapse
     if _LINE not in text:
         return " ".join(text.split())
     lines = (" ".join(line.split()) for line in text.split(_LINE))
