@@ -52,6 +52,7 @@ _BLOCK = frozenset({
     "tr", "td", "th",
 })  # fmt: skip
 _FOOTNOTE = frozenset({"sup", "sub"})
+_NUMBERS = tuple(map(str, range(1000)))  # cell numbers as text: a lookup costs less than formatting an int
 
 
 def read_html(data: bytes, path: str) -> Document:
@@ -203,7 +204,7 @@ def _grids(root: etree._Element, cut: etree._Element | None = None) -> tuple[dic
                 texts.append(text := _cell_text(td))
                 names = td.keys()  # most cells have no span (many no attribute): one read, not one per span
                 # tuple.__new__: a Cell from all its fields in C (the named tuple's constructor is Python code)
-                row.append(tuple.__new__(Cell, (text, f"{at}{c}",
+                row.append(tuple.__new__(Cell, (text, at + _NUMBERS[c] if c < 1000 else f"{at}{c}",
                                                 _span(td.get("colspan"), 1000) if "colspan" in names else 1,
                                                 _span(td.get("rowspan"), 65534) if "rowspan" in names else 1)))
             rows.append(tuple(row))
