@@ -315,6 +315,15 @@ def test_colspan_is_read_as_html_reads_it(attribute, span):
     assert grid.rows[0][0].colspan == span
 
 
+def test_cell_sources_count_every_cell_of_a_long_row():
+    """Cell numbers past the looked-up ones (1–999) are formatted: "cell 1000" follows "cell 999"."""
+    cells = "".join(f"<td>{c}</td>" for c in range(1, 1002))
+    (grid,) = read_html(f"<table><tr>{cells}</tr></table>".encode(), "long.html").grids
+    assert [(c.text, c.source) for c in grid.rows[0][997:]] == [
+        (str(c), f"table 1 row 1 cell {c}") for c in range(998, 1002)
+    ]
+
+
 def test_page_cut_inside_a_table_row_leaves_that_row_out(tmp_path):
     """A download cut inside a cell (`<p align="center`, before its 0) read that 0 as a blank: the cut row
     is left out, so it is reported missing, and every row before it reads as in the whole page."""
