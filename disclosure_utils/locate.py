@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from . import labels, values
 from .codebook import codes
-from .document import Cell, Document
+from .document import Document
 
 
 class RowRead(NamedTuple):
@@ -25,10 +25,15 @@ class RowRead(NamedTuple):
 
     table: str
     code: str
-    cells: tuple[tuple[str, str], ...] | None  # (raw text, source) per printed value cell
+    cells: tuple[tuple[str, ...], tuple[str, ...]] | None  # (raw texts, sources) of the printed value cells
     run: str | None  # running text holding the row's values
     source: str
     cut: bool = False  # the text ends inside the run (a download cut short): its last values may be lost
+
+
+# tuple.__new__: _new(RowRead, fields) makes a RowRead from all its fields in C (the named tuple's constructor is
+# Python code)
+_new = tuple.__new__
 
 
 @dataclass
@@ -39,20 +44,29 @@ class Located:
     templates: dict[str, str] = field(default_factory=dict)  # table → the template its rows were read by, if told
 
 
-_TEXT, _TEXT_SOURCE = itemgetter(0), itemgetter(0, 1)  # of a Cell
+_TEXT, _SOURCE = itemgetter(0), itemgetter(1)  # of a Cell
 
 
-def _split_label(row: tuple[Cell, ...]) -> tuple[str, tuple[Cell, ...]]:
-    """(the row's label: its cells that are not values, joined; the cells after the last of them)."""
-    texts = list(map(_TEXT, row))
-    is_value = list(map(values.is_value_text, texts))
+def _split_label(texts: list[str]) -> tuple[str, int]:
+    """(the row's label: its cells that are not values, joined; the place of the first cell after the last of
+    them). Most rows print one or two label cells, then cells of nothing or ASCII digits, values all: those are
+    told at once, as one string."""
+    rest = "".join(texts[1:])
+    if not rest or rest.isdigit() and rest.isascii():
+        if texts and not values.is_value_text(texts[0]):  # the commonest row: one label cell, then values
+            return texts[0], 1
+        k = 1
+    else:
+        rest = "".join(texts[2:])
+        k = 2 if not rest or rest.isdigit() and rest.isascii() else len(texts)
+    is_value = list(map(values.is_value_text, texts[:k]))  # the cells from k on are values
     if all(is_value):
-        return "", row
-    return "".join(compress(texts, map(not_, is_value))), row[len(row) - is_value[::-1].index(False) :]
+        return "", 0
+    return "".join(compress(texts, map(not_, is_value))), k - is_value[::-1].index(False)
 
 
-def _prints_value(cells: tuple[Cell, ...]) -> bool:
-    return any(map(values.clean, map(_TEXT, cells)))
+def _prints_value(texts: tuple[str, ...]) -> bool:
+    return any(map(values.clean, texts))
 
 
 _CAPTION = re.compile(labels.CAPTION)
@@ -91,29 +105,34 @@ def from_grids(doc: Document) -> Located:
     ctx: str | None = None
     for grid in doc.grids:
         for row in grid.rows:
-            label, vals = _split_label(row)
+            texts = list(map(_TEXT, row))
+            label, k = _split_label(texts)
             key = _label_key(label)
             ctx = _context(ctx, key)
             if ctx is None:
                 continue
             out.table_text[ctx] = out.table_text.get(ctx, "") + key
+            vals, raws = row[k:], tuple(texts[k:])  # the value cells, and their texts
             if ctx == "review_litigation" and not key and len(vals) >= 15:
-                cells = tuple(map(_TEXT_SOURCE, vals))
-                while len(vals) > 15 and not values.clean(vals[-1].text):
-                    vals = vals[:-1]
-                if len(vals) > 15:  # a cell too many: which one is unknown, so none is read
-                    out.unknown.append((ctx, f"unlabelled row of {len(vals)} value cells (table 四 has 15)", vals[0].source))
+                sources = tuple(map(_SOURCE, vals))
+                n = len(raws)
+                while n > 15 and not values.clean(raws[n - 1]):
+                    n -= 1
+                if n > 15:  # a cell too many: which one is unknown, so none is read
+                    out.unknown.append((ctx, f"unlabelled row of {n} value cells (table 四 has 15)", sources[0]))
                     continue
                 for i, code in enumerate(labels.REVIEW_GROUPS):
-                    out.rows.append(RowRead(ctx, code, cells[5 * i : 5 * i + 5], None, vals[5 * i].source))
+                    part = (raws[5 * i : 5 * i + 5], sources[5 * i : 5 * i + 5])
+                    out.rows.append(_new(RowRead, (ctx, code, part, None, sources[5 * i], False)))
                 continue
             code = labels.row_code(ctx, key) if key else None
             if code is None:
-                if key and _prints_value(vals):
+                if key and _prints_value(raws):
                     out.unknown.append((ctx, label, row[0].source))
                 continue
-            if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(vals)):
-                out.rows.append(RowRead(ctx, code, tuple(map(_TEXT_SOURCE, vals)), None, row[0].source))
+            if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
+                cells = (raws, tuple(map(_SOURCE, vals)))
+                out.rows.append(_new(RowRead, (ctx, code, cells, None, row[0].source, False)))
     return out
 
 
@@ -170,8 +189,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
-        # tuple.__new__: a RowRead from all its fields in C (the named tuple's constructor is Python code)
-        rows.append(tuple.__new__(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
+        rows.append(_new(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
     return rows
 
 

@@ -172,7 +172,7 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
 def _grid_parts(rr: locate.RowRead, k: int) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
     """((raws, sources) of a grid row's cells, trimmed to k; else a run to split when printed cells hold several
     values; else None, None when the row cannot be read by position; and whether a cell holds several values)."""
-    raws, sources = zip(*rr.cells, strict=True)  # locate reads a grid row only with a value cell at least
+    raws, sources = rr.cells  # locate reads a grid row only with a value cell at least
     n = len(raws)
     while n > k and not values.clean(raws[n - 1]):
         n -= 1
@@ -213,10 +213,10 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             if parts is not None:
                 b.cells_of(table, code, zip(cols, *parts, strict=True), template)
                 continue
-            printed = " | ".join(values.clean(raw) for raw, _ in rr.cells)
+            printed = " | ".join(map(values.clean, rr.cells[0]))
             if run is None:
                 shape = (f"a cell of the row holds several values ({printed})" if merged else
-                         f"row has {len(rr.cells)} value cells ({printed}) where the {template} table has {len(cols)}")
+                         f"row has {len(rr.cells[0])} value cells ({printed}) where the {template} table has {len(cols)}")
                 b.finding("READ_SHAPE", "warning", table, code, "", f"{shape}; marked ambiguous")
                 for col in cols:
                     b.ambiguous(table, code, col, printed, rr.source)
@@ -499,7 +499,7 @@ def _misordered(table_text: dict[str, str]) -> list[str]:
 def _proactive_by_shape(rows: list[locate.RowRead]) -> str:
     lic = next((r for r in rows if r.code == "admin_license" and r.cells is not None), None)
     v2019_only = {"other_external_services", "central_procurement"}
-    if any(r.code in v2019_only for r in rows) or (lic is not None and len(lic.cells or ()) >= 3):
+    if any(r.code in v2019_only for r in rows) or (lic is not None and len(lic.cells[0]) >= 3):
         return "v2019"
     return "v2021"
 
