@@ -83,6 +83,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from re import _constants, _parser  # the parsed keywords give the rules' needles
 from typing import NamedTuple
 
 import pandas as pd
@@ -172,10 +173,14 @@ class _Rule:
     after: bool
     lead: re.Pattern | None  # after-rules: must match the end of the segment before the number
     exclude: re.Pattern | None  # the clause must not match
+    needles: tuple[str, ...]  # every match of the keyword holds one of these strings
 
 
 def _rule(metric, units, keyword, fill="", *, after=False, lead=None, exclude=None) -> _Rule:
     pattern = f"{fill}(?P<k>{keyword})" if after else f"(?P<k>{keyword}){fill}$"
+    needles = _needles(_parser.parse(keyword))
+    if not needles:
+        raise ValueError(f"no plain characters every match of {keyword!r} holds")
     return _Rule(
         metric,
         frozenset(units),
@@ -184,7 +189,23 @@ def _rule(metric, units, keyword, fill="", *, after=False, lead=None, exclude=No
         after,
         re.compile(f"(?:{lead})$") if after and lead else None,
         re.compile(exclude) if exclude else None,
+        needles,
     )
+
+
+def _needles(items) -> tuple[str, ...]:
+    """Strings one of which every match of a parsed regex holds, the shortest as long as can be: a run of plain
+    characters it must match, or the strings of a group (without flags) or an alternation it must match; () if there
+    are none."""
+    options, run = [], ""
+    for op, av in items:
+        run = run + chr(av) if op is _constants.LITERAL else ""
+        options.append((run,) if run else ())
+        if op is _constants.SUBPATTERN and not av[1]:
+            options.append(_needles(av[-1]))
+        elif op is _constants.BRANCH and all(branches := [_needles(branch) for branch in av[1]]):
+            options.append(tuple(n for b in branches for n in b))
+    return max(filter(None, options), key=lambda o: min(map(len, o)), default=())
 
 
 RULES = [
@@ -326,13 +347,19 @@ RULES = [
 _CHANNEL_METRICS = {"followers", "page_views", *_POST_METRIC.values()}
 _REQUEST_METRICS = {r.metric for r in RULES if r.metric.startswith("applications_")}
 _CASE_METRICS = {"review_cases", "litigation_cases"}
-# (unit, after) → a regex that finds any keyword of the unit's rules with the keyword before / after the number (most
-# counts are near none of them), and those rules, each with its place in RULES. The regex is the keywords' own
-# alternatives, unwrapped and without their lookbehinds (it finds a little more, never less), so that most of them
-# start with a literal and a search skips ahead.
-_LOOKBEHIND = re.compile(r"\(\?<!(?:\[[^\]]*\]|[^()\[])*\)")
-_RULES_BY_SIDE = {
-    (u, after): (re.compile("|".join(_LOOKBEHIND.sub("", r.keyword) for _, r in rules)), rules)
+# (unit, after) → a regex of the needles of the unit's rules with the keyword before / after the number, the longest
+# first, and the places in RULES of the rules each needle found stands for: its own and those of its needles that start
+# it (a needle hides those at its start: they are found with it). A rule is tried only when one of its needles is in
+# the text on its side (most counts are near none, most others near one rule's); a regex of plain strings skips ahead
+# to their first characters.
+def _finder(rules: list[tuple[int, _Rule]]) -> tuple[re.Pattern, dict[str, tuple[int, ...]]]:
+    needles = sorted({n for _, r in rules for n in r.needles}, key=len, reverse=True)
+    found = {n: tuple(i for i, r in rules if any(map(n.startswith, r.needles))) for n in needles}
+    return re.compile("|".join(map(re.escape, needles))), found
+
+
+_FINDERS = {
+    (u, after): _finder(rules)
     for u in {u for r in RULES for u in r.units}
     for after in (False, True)
     if (rules := [(i, r) for i, r in enumerate(RULES) if u in r.units and r.after == after])
@@ -360,14 +387,19 @@ def _rule_metric(unit: str, before: str, after: str, clause: str) -> str | None:
     listed first), of those for the unit that the clause does not exclude."""
     best = None
     for side, segment in ((False, before), (True, after)):
-        keywords, rules = _RULES_BY_SIDE.get((unit, side), (None, ()))
-        if rules and keywords.search(segment):  # else no rule of this side can match
-            for order, rule in rules:
-                distance = _keyword_distance(rule, before, after)  # far more often None than the clause excluded
-                if distance is None or (rule.exclude and rule.exclude.search(clause)):
-                    continue
-                if best is None or (distance, order) < best[:2]:
-                    best = (distance, order, rule.metric)
+        finder, rules = _FINDERS.get((unit, side), (None, None))
+        found = set()
+        m = finder.search(segment) if finder else None
+        while m:  # each needle in the segment
+            found.update(rules[m[0]])
+            m = finder.search(segment, m.start() + 1)
+        for order in found:
+            rule = RULES[order]
+            distance = _keyword_distance(rule, before, after)  # far more often None than the clause excluded
+            if distance is None or (rule.exclude and rule.exclude.search(clause)):
+                continue
+            if best is None or (distance, order) < best[:2]:
+                best = (distance, order, rule.metric)
     return best[2] if best else None
 
 

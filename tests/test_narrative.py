@@ -17,8 +17,11 @@ import pytest
 from disclosure_utils.document import Document, Grid, Paragraph
 from disclosure_utils.narrative import (
     NARRATIVE_COLUMNS,
+    RULES,
     SECTION_CODES,
     SECTION_COLUMNS,
+    _keyword_distance,
+    _rule_metric,
     extract,
     extract_records,
     parse_number,
@@ -293,6 +296,35 @@ def test_heading_name_trie_finds_what_the_plain_alternation_finds(names):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 10)))
         found = [(m.span(), order[m.lastindex - 1]) for m in re.finditer(pattern, text)]
         assert found == [(m.span(), m.lastindex - 1) for m in plain.finditer(text)], text
+
+
+def test_rule_metric_tries_the_rules_its_needles_find_as_if_it_tried_every_rule():
+    """`_rule_metric` tries only the rules whose needles (plain strings every match of their keyword holds) are in the
+    text, yet finds the metric trying every rule of the unit would, on random texts of the keywords' pieces."""
+
+    def every_rule(unit, before, after, clause):
+        tried = [
+            (distance, order, rule.metric)
+            for order, rule in enumerate(RULES)
+            if unit in rule.units
+            and (distance := _keyword_distance(rule, before, after)) is not None
+            and not (rule.exclude and rule.exclude.search(clause))
+        ]
+        return min(tried)[2] if tried else None
+
+    pieces = sorted({c for r in RULES for c in re.sub(r"\(\?[:<!=]*|[^\w、》]", "", r.keyword)})
+    pieces += [n for r in RULES for n in r.needles] + ["2019", "共", "为", "件数为", "，", "历年", "其他"]
+    units = sorted({u for r in RULES for u in r.units})
+    rnd = random.Random(11)
+    stated = 0
+    for _ in range(20_000):
+        before, after = ("".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 6))) for _ in range(2))
+        unit = rnd.choice(units)
+        clause = before + "1" + unit + after
+        metric = _rule_metric(unit, before, after, clause)
+        assert metric == every_rule(unit, before, after, clause), (unit, before, after)
+        stated += metric is not None
+    assert stated > 2000
 
 
 def test_extra_section_stays_in_the_one_before_and_missing_sections_are_absent():
