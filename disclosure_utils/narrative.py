@@ -347,18 +347,20 @@ RULES = [
 _CHANNEL_METRICS = {"followers", "page_views", *_POST_METRIC.values()}
 _REQUEST_METRICS = {r.metric for r in RULES if r.metric.startswith("applications_")}
 _CASE_METRICS = {"review_cases", "litigation_cases"}
-# (unit, after) → a regex of the needles of the unit's rules with the keyword before / after the number, the longest
-# first, and the places in RULES of the rules each needle found stands for: its own and those of its needles that start
-# it (a needle hides those at its start: they are found with it). A rule is tried only when one of its needles is in
-# the text on its side (most counts are near none, most others near one rule's); a regex of plain strings skips ahead
-# to their first characters.
+
+
 def _finder(rules: list[tuple[int, _Rule]]) -> tuple[re.Pattern, dict[str, tuple[int, ...]]]:
-    needles = sorted({n for _, r in rules for n in r.needles}, key=len, reverse=True)
+    """A regex of the needles of `rules` (each with its place in RULES), the longest first, and the places of the
+    rules each needle found stands for: its own and those of its needles that start it (a needle hides those at its
+    start: they are found with it). A rule is tried only when one of its needles is in the text on its side (most
+    counts are near none, most others near one rule's); a regex of plain strings skips ahead to their first
+    characters."""
+    needles = sorted({n for _, r in rules for n in r.needles}, key=lambda n: (-len(n), n))  # not by set order
     found = {n: tuple(i for i, r in rules if any(map(n.startswith, r.needles))) for n in needles}
     return re.compile("|".join(map(re.escape, needles))), found
 
 
-_FINDERS = {
+_FINDERS = {  # (unit, after: the keyword after the number) → _finder
     (u, after): _finder(rules)
     for u in {u for r in RULES for u in r.units}
     for after in (False, True)
