@@ -53,6 +53,7 @@ CHECK_NAMES = (
 R, L, P = "requests", "review_litigation", "proactive"
 COLUMNS = codes(R, "column")  # six applicant columns, then total
 APPLICANTS = [c for c in COLUMNS if c != "total"]
+_APPLICANT_SET = frozenset(APPLICANTS)
 OUTCOMES = ["upheld", "corrected", "other", "pending"]
 T4_ROWS = codes(L, "row")
 OTHER_V2019, OTHER_V2021 = (
@@ -153,15 +154,6 @@ class _Cells:
         value = self.numbers.get(key)
         return ("number", value) if value is not None else (self.others.get(key, "absent"), math.nan)
 
-    def missing_total(self, key: tuple[str, str, str]) -> bool:
-        """A blank table-三 total whose row prints a non-zero applicant cell: missing, not zero."""
-        table, row, column = key
-        if not table.endswith(R) or column != "total":
-            return False
-        return any(
-            kind == "number" and value != 0 for kind, value in (self.cell((table, row, c)) for c in APPLICANTS)
-        )
-
     def holds(self, parts: list[tuple[str, str, str]], printed: list[tuple[str, str, str]]) -> bool:
         """Every cell of both sides is a number and the sums (left to right, as `side`) agree."""
         get = self.numbers.get
@@ -178,7 +170,12 @@ class _Cells:
             return frozenset()
         others = self.others
         blanks = frozenset(compress(others, map(eq, others.values(), repeat("blank"))))
-        return blanks.difference([key for key in blanks if key[2] == "total" and self.missing_total(key)])
+        totals = [key for key in blanks if key[2] == "total" and key[0].endswith(R)]
+        if not totals:
+            return blanks
+        # a blank table-三 total whose row prints a non-zero applicant cell is missing, not zero
+        printed = {(t, r) for (t, r, c), v in self.numbers.items() if c in _APPLICANT_SET and v is not None and v != 0}
+        return blanks.difference([key for key in totals if key[:2] in printed])
 
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
         """The sum of the number cells of `keys` (in order), the cells that block it and the blanks."""
