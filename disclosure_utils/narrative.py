@@ -91,7 +91,7 @@ import pandas as pd
 from .document import Document
 from .narrative_numbers import UNITS, _Qty, _quantities, cn_number, count_hints, parse_number
 from .narrative_sections import SECTION_CODES, _sections
-from .narrative_text import _CLAUSE_MARKS, _SENTENCE_MARKS, _normalise, _split, _Text
+from .narrative_text import _clauses, _find_all, _normalise, _sentence_at, _Text
 from .schema import NARRATIVE_COLUMNS, NARRATIVE_DTYPES, SECTION_COLUMNS, SECTION_DTYPES, frame
 
 __all__ = ["NARRATIVE_COLUMNS", "RULES", "SECTION_CODES", "SECTION_COLUMNS", "UNITS", "cn_number", "extract",
@@ -424,25 +424,30 @@ class _Extractor:
     def __init__(self, t: _Text, pdf: bool, year: int | None = None):
         self.t, self.year = t, year
         self.periods: tuple[int, list] | None = None  # (sentence start, the periods it names: `_periods`)
+        self.section = (0, 0, False)  # start and end of the section being read, and whether it holds a !?
         self.breaks = [] if pdf else sorted(t.line_starts)
         self.hints = count_hints(t.s)
         self.records: list[dict] = []
 
     def run(self, spans: list[tuple[str, int, int]]) -> None:
+        """Read the sentences of each section that a count hint or 处理费 is in, each cut out from where it is found:
+        most sentences state neither a count nor a fee, and are never cut out."""
         s = self.t.s
         first = spans[0][1] if spans else len(s)
         for code, a, b in [("", 0, first), *spans]:
-            fee = s.find("处理费", a, b) >= 0  # looked for first, far cheaper than _NO_FEE
-            if not (fee or self._hinted(a, b)):
-                continue  # a section that states no count and no fee
-            pa = pb = a  # the sentence before
+            marks = s.find("!", a, b) >= 0 or s.find("?", a, b) >= 0
+            hints = self.hints[bisect_left(self.hints, a) : bisect_left(self.hints, b)]
             carry = None  # metric of the last fact, for a sentence that starts with 其中
-            for sa, sb in _split(s, a, b, "。!?", _SENTENCE_MARKS, self.breaks):
-                # a count or a fee not charged, else the sentence states nothing
-                stated = self._hinted(sa, sb) or (fee and s.find("处理费", sa, sb) >= 0 and _NO_FEE.search(s, sa, sb))
+            self.section = a, b, marks
+            sb = a
+            for i in sorted([*hints, *_find_all(s, "处理费", a, b)]):
+                if i < sb:
+                    continue  # in the sentence read last
+                sa, sb = _sentence_at(s, a, b, i, self.breaks, marks)
+                # a count or a fee not charged (处理费 looked for first, far cheaper than _NO_FEE)
+                stated = self._hinted(sa, sb) or (s.find("处理费", sa, sb) >= 0 and _NO_FEE.search(s, sa, sb))
                 if stated and not self._is_table(code, sa, sb):
-                    carry = self._sentence(code, sa, sb, s[pa:pb], carry)
-                pa, pb = sa, sb
+                    carry = self._sentence(code, sa, sb, carry)
 
     def _hinted(self, a: int, b: int) -> bool:
         """s[a:b] has a `_COUNT_HINT`, so it may state a count."""
@@ -458,13 +463,18 @@ class _Extractor:
             and _LONG_NUMBER.search(s, a, b) is not None
         )
 
-    def _sentence(self, code: str, sa: int, sb: int, previous: str, carry: str | None) -> str | None:
+    def _sentence_before(self, sa: int) -> str:
+        """The sentence before the one that starts at sa, in the section being read ("" before its first)."""
+        a, b, marks = self.section
+        return self.t.s[slice(*_sentence_at(self.t.s, a, b, sa - 1, self.breaks, marks))] if sa > a else ""
+
+    def _sentence(self, code: str, sa: int, sb: int, carry: str | None) -> str | None:
         s = self.t.s
         sentence = s[sa:sb]
         # tuple.__new__: a _Clause from all its fields in C (the named tuple's constructor is Python code)
         clauses = [
             tuple.__new__(_Clause, (a, b, _quantities(s, a, b) if self._hinted(a, b) else []))
-            for a, b in _split(s, sa, sb, ",，;:", _CLAUSE_MARKS)
+            for a, b in _clauses(s, sa, sb)
         ]
         qizhong = sentence.find("其中")
         qizhong = sa + qizhong if qizhong >= 0 else None
@@ -472,7 +482,7 @@ class _Extractor:
         last_metric = None
         for k, clause in enumerate(clauses):
             for j, q in enumerate(clause.qtys):
-                metric = self._metric(clauses, k, j, sentence, previous)
+                metric = self._metric(clauses, k, j, sentence)
                 if metric is None:
                     continue
                 if qizhong is not None and q.a > qizhong and total_metric is None:
@@ -489,7 +499,7 @@ class _Extractor:
             self._add(code, clauses, k, sa, sb, "info_fee_yuan", 0.0, "", False, *m.span())
         return last_metric or carry
 
-    def _metric(self, clauses: list[_Clause], k: int, j: int, sentence: str, previous: str) -> str | None:
+    def _metric(self, clauses: list[_Clause], k: int, j: int, sentence: str) -> str | None:
         """The metric the j-th count of clause k states, or None (also when it is not this year's count)."""
         s = self.t.s
         clause = clauses[k]
@@ -499,7 +509,7 @@ class _Extractor:
         seg_a = qz + 2 if qz >= 0 else seg_a
         seg_b = clause.qtys[j + 1].a if j + 1 < len(clause.qtys) else clause.b
         before, after = s[seg_a : q.a], s[q.end : seg_b]
-        metric = self._stated(clauses, k, j, sentence, previous, before, after)
+        metric = self._stated(clauses, k, j, sentence, before, after)
         if metric is None:
             return None
         ends, starts = before.rstrip(), after.lstrip()
@@ -513,8 +523,7 @@ class _Extractor:
             return None
         return metric
 
-    def _stated(self, clauses: list[_Clause], k: int, j: int, sentence: str, previous: str, before: str,
-                after: str) -> str | None:
+    def _stated(self, clauses: list[_Clause], k: int, j: int, sentence: str, before: str, after: str) -> str | None:
         """The metric the j-th count of clause k is stated as, `before` and `after` it the text to the counts
         beside it, or None."""
         s = self.t.s
@@ -530,7 +539,8 @@ class _Extractor:
             if _HOTLINE_WORDS.search(sentence):
                 return None
             if not (
-                _REQUEST_CONTEXT.search(sentence + previous)
+                _REQUEST_CONTEXT.search(sentence)  # else in the sentence before (or across the two, as if joined)
+                or _REQUEST_CONTEXT.search(sentence[-1:] + self._sentence_before(clauses[0].a))
                 or (metric in _CASE_METRICS and "公开" in sentence)
             ):
                 return None

@@ -9,7 +9,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from . import charscan
 from .document import Block, Document, Grid, block_text
@@ -121,42 +121,46 @@ def _find_all(text: str, sub: str, start: int = 0, end: int | None = None) -> It
         i = text.find(sub, i + 1, end)
 
 
-_SENTENCE_MARKS = re.compile("[。!?“”《》]")  # separators and quotes, for `_split`
+_SENTENCE_MARKS = re.compile("[。!?“”《》]")  # separators and quotes, for `_sentence_at`
 _CLAUSE_MARKS = re.compile("[,，;:“”《》]")
 _QUOTES = {"“": 1, "《": 1, "”": -1, "》": -1}
 _THOUSANDS = re.compile(r"\d{3}(?!\d)")
 
 
-def _split(
-    s: str, a: int, b: int, seps: str, marks: re.Pattern, boundaries: Sequence[int] = ()
-) -> list[tuple[int, int]]:
-    """Pieces of s[a:b] ending at a separator that is outside “…” and 《…》 (。 ends one inside them too),
-    or before a boundary index (`boundaries` is sorted). `marks` finds the separators and the quotes."""
-    if "。" in seps:
-        # 。 ends a piece anywhere and closes every quote: only a stretch between two 。 that holds another
-        # separator needs its quotes followed
-        ends = [i + 1 for i in _find_all(s, "。", a, b)]
-        others = [i for c in seps if c != "。" for i in _find_all(s, c, a, b)]
-        if others:
-            for x, y in sorted({(s.rfind("。", a, i) + 1 or a, next(_find_all(s, "。", i, b), b)) for i in others}):
-                ends += _quoted_ends(s, x, y, marks)
-            ends.sort()
-    else:
-        ends = _quoted_ends(s, a, b, marks)
-    cuts = boundaries[bisect_left(boundaries, a) : bisect_left(boundaries, b)]
-    out, start = [], a
-    for end in sorted({*ends, *cuts}) if cuts else ends:
-        if end > start:
-            out.append((start, end))
-            start = end
-    if start < b:
-        out.append((start, b))
-    return out
+def _clauses(s: str, a: int, b: int) -> list[tuple[int, int]]:
+    """Pieces of s[a:b] ending at a ,，;: outside “…” and 《…》 (not the comma of 1,235)."""
+    ends = _quoted_ends(s, a, b, _CLAUSE_MARKS)
+    if (ends[-1] if ends else a) < b:
+        ends.append(b)
+    return list(pairwise([a, *ends]))
+
+
+def _sentence_at(s: str, a: int, b: int, i: int, boundaries: Sequence[int], marks: bool) -> tuple[int, int]:
+    """The sentence of s[a:b] that holds index i, found from i alone. Sentences end after a 。 (quoted or not: it closes
+    every quote), before a boundary index (`boundaries` is sorted) and after a !? outside “…” and 《…》, looked for only
+    when `marks` (s[a:b] holds a !?)."""
+    x = s.rfind("。", a, i) + 1 or a  # the stretch between two 。 that holds i
+    y = s.find("。", i, b)
+    start, end = x, y + 1
+    if y < 0:
+        y = end = b
+    k = bisect_right(boundaries, i)
+    if k and boundaries[k - 1] > start:
+        start = boundaries[k - 1]
+    if k < len(boundaries) and boundaries[k] < end:
+        end = boundaries[k]
+    if marks and (s.find("!", start, end) >= 0 or s.find("?", start, end) >= 0):
+        for e in _quoted_ends(s, x, y, _SENTENCE_MARKS):  # quotes are followed from the stretch's start
+            if start < e <= i:
+                start = e
+            elif i < e < end:
+                end = e
+    return start, end
 
 
 def _quoted_ends(s: str, a: int, b: int, marks: re.Pattern) -> list[int]:
-    """The ends of the pieces of s[a:b] that `marks` cuts, following “…” and 《…》 from depth 0 (s[a:b] holds no 。,
-    which `_split` cuts at apart)."""
+    """The ends of the pieces of s[a:b] that `marks` cuts, following “…” and 《…》 from depth 0 (for sentences, s[a:b]
+    holds no 。)."""
     ends, depth = [], 0
     for m in marks.finditer(s, a, b):
         i = m.start()

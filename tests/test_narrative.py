@@ -28,7 +28,7 @@ from disclosure_utils.narrative import (
 )
 from disclosure_utils.narrative_numbers import _COUNT_HINT, count_hints
 from disclosure_utils.narrative_sections import _NAMED, _trie
-from disclosure_utils.narrative_text import _normalise
+from disclosure_utils.narrative_text import _normalise, _sentence_at
 from disclosure_utils.sources import load_document
 
 from .conftest import RAW, expected, manifest, reports_dir
@@ -325,6 +325,37 @@ def test_rule_metric_tries_the_rules_its_needles_find_as_if_it_tried_every_rule(
         assert metric == every_rule(unit, before, after, clause), (unit, before, after)
         stated += metric is not None
     assert stated > 2000
+
+
+def test_the_sentence_at_an_index_is_the_one_a_walk_through_the_text_gives():
+    """`_sentence_at` cuts out the sentence holding an index from the index alone, yet gives the sentence a walk
+    through the whole text gives (after 。 anywhere, before a boundary, after !? outside “…” and 《…》), on random
+    texts."""
+
+    def walk(s, a, b, boundaries):
+        out, start, depth = [], a, 0
+        for i in range(a, b):
+            if i in boundaries and i > start:
+                out.append((start, i))
+                start = i
+            if s[i] in "“《”》":
+                depth = max(depth + (1 if s[i] in "“《" else -1), 0)
+            elif s[i] == "。" or (s[i] in "!?" and depth == 0):
+                out.append((start, i + 1))
+                start, depth = i + 1, 0 if s[i] == "。" else depth
+        return out + [(start, b)] if start < b else out
+
+    pieces = [*"。!?“”《》，,a1", "文字", "。。", "!”", "“!"]
+    rnd = random.Random(3)
+    for _ in range(20_000):
+        s = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 14)))
+        a = rnd.randint(0, len(s))
+        b = rnd.randint(a, len(s))
+        boundaries = sorted(rnd.sample(range(len(s) + 1), rnd.randint(0, min(4, len(s) + 1))))
+        marks = "!" in s[a:b] or "?" in s[a:b]
+        for sa, sb in walk(s, a, b, boundaries):
+            for i in range(sa, sb):
+                assert _sentence_at(s, a, b, i, boundaries, marks) == (sa, sb), (s, a, b, i, boundaries)
 
 
 def test_extra_section_stays_in_the_one_before_and_missing_sections_are_absent():
