@@ -146,7 +146,7 @@ _TABLE_TEXT = re.compile(
 )
 _NO_FEE = re.compile(r"(?:未|没有|无)(?:收取|产生)(?:任何)?(?:政府)?(?:信息)?(?:公开)?(?:信息)?处理费")
 _HOTLINE_WORDS = re.compile(r"12345|热线|信访|投诉|来信|来电|留言|信箱|诉求|咨询|提案|建议")
-_REQUEST_CONTEXT = re.compile(r"申请")
+_REQUEST_WORD = "申请"  # a count of requests or cases is about requests only in or after a sentence naming it
 _LONG_NUMBER = re.compile(r"\d\d{6,}")  # a class first, so that a search skips ahead
 _QIZHONG_FIRST = re.compile(r"\W{0,2}其中")
 _COLUMN = re.compile(r"栏目|专栏")
@@ -539,8 +539,8 @@ class _Extractor:
             if _HOTLINE_WORDS.search(sentence):
                 return None
             if not (
-                _REQUEST_CONTEXT.search(sentence)  # else in the sentence before (or across the two, as if joined)
-                or _REQUEST_CONTEXT.search(sentence[-1:] + self._sentence_before(clauses[0].a))
+                _REQUEST_WORD in sentence  # else in the sentence before, or across the two as if joined
+                or _REQUEST_WORD in sentence[1 - len(_REQUEST_WORD) :] + self._sentence_before(clauses[0].a)
                 or (metric in _CASE_METRICS and "公开" in sentence)
             ):
                 return None
