@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple
 
+# from_fields(T, fields): a named tuple T made from all its fields in C, for the hot paths that make hundreds
+# (T(*fields) runs the named tuple's constructor, which is Python code); a global name, not an attribute looked up
+from_fields = tuple.__new__
+
 
 class Cell(NamedTuple):
     """One printed cell of a grid: its text as printed and where it came from (a named tuple: a report

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from . import labels, values
 from .codebook import codes
-from .document import Document
+from .document import Document, from_fields
 
 
 class RowRead(NamedTuple):
@@ -29,11 +29,6 @@ class RowRead(NamedTuple):
     run: str | None  # running text holding the row's values
     source: str
     cut: bool = False  # the text ends inside the run (a download cut short): its last values may be lost
-
-
-# tuple.__new__: _new(RowRead, fields) makes a RowRead from all its fields in C (the named tuple's constructor is
-# Python code)
-_new = tuple.__new__
 
 
 @dataclass
@@ -123,7 +118,7 @@ def from_grids(doc: Document) -> Located:
                     continue
                 for i, code in enumerate(labels.REVIEW_GROUPS):
                     part = (raws[5 * i : 5 * i + 5], sources[5 * i : 5 * i + 5])
-                    out.rows.append(_new(RowRead, (ctx, code, part, None, sources[5 * i], False)))
+                    out.rows.append(from_fields(RowRead, (ctx, code, part, None, sources[5 * i], False)))
                 continue
             code = labels.row_code(ctx, key) if key else None
             if code is None:
@@ -132,7 +127,7 @@ def from_grids(doc: Document) -> Located:
                 continue
             if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
-                out.rows.append(_new(RowRead, (ctx, code, cells, None, row[0].source, False)))
+                out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False)))
     return out
 
 
@@ -189,7 +184,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
-        rows.append(_new(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
+        rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
     return rows
 
 

@@ -88,7 +88,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from .document import Document
+from .document import Document, from_fields
 from .narrative_numbers import UNITS, _Qty, _quantities, cn_number, count_hints, parse_number
 from .narrative_sections import SECTION_CODES, _sections
 from .narrative_text import _clauses, _find_all, _normalise, _sentence_at, _Text
@@ -471,9 +471,8 @@ class _Extractor:
     def _sentence(self, code: str, sa: int, sb: int, carry: str | None) -> str | None:
         s = self.t.s
         sentence = s[sa:sb]
-        # tuple.__new__: a _Clause from all its fields in C (the named tuple's constructor is Python code)
         clauses = [
-            tuple.__new__(_Clause, (a, b, _quantities(s, a, b) if self._hinted(a, b) else []))
+            from_fields(_Clause, (a, b, _quantities(s, a, b) if self._hinted(a, b) else []))
             for a, b in _clauses(s, sa, sb)
         ]
         qizhong = sentence.find("其中")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from . import charscan
+from .document import from_fields
 
 _CN_DIGITS = dict(zip("零〇一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -107,6 +108,5 @@ def _quantities(s: str, a: int, b: int) -> list[_Qty]:
             continue
         parsed = _number(pre, num, mid, mult, post)
         if parsed is not None:
-            # tuple.__new__: a _Qty from all its fields in C (the named tuple's constructor is Python code)
-            out.append(tuple.__new__(_Qty, (start, m.start("unit") if unit else end, unit or "", *parsed, end)))
+            out.append(from_fields(_Qty, (start, m.start("unit") if unit else end, unit or "", *parsed, end)))
     return out

@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import labels, locate, split, values
 from .codebook import TABLES, codes
-from .document import Document
+from .document import Document, from_fields
 from .errors import ReportError
 from .schema import CELL_COLUMNS, FINDING_COLUMNS, CellRecord, finding, frame
 
@@ -77,11 +77,6 @@ def _int(raw: str) -> int:
         return 0
 
 
-# tuple.__new__ as one name (a global, not an attribute looked up per cell): _new(CellRecord, fields) makes a
-# CellRecord from all its fields in C (the named tuple's constructor is Python code)
-_new = tuple.__new__
-
-
 class _Builder:
     def __init__(self):
         self.fee_unit = "万元"  # the v2021 fee column's unit as its header prints it
@@ -107,11 +102,11 @@ class _Builder:
                     self.finding("READ_UNIT", "info", table, row, column, f"{raw.strip()!r}: {note}")
             else:
                 value, kind, _ = values.parse(raw)  # a count: no unit to assume, so no note
-            cells.append(_new(CellRecord, (table, row, column, value, kind, raw.strip(), source)))
+            cells.append(from_fields(CellRecord, (table, row, column, value, kind, raw.strip(), source)))
             order.append(ranks[column])
 
     def ambiguous(self, table: str, row: str, column: str, run: str, source: str) -> None:
-        self.cells.append(_new(CellRecord, (table, row, column, math.nan, "ambiguous", run, source)))
+        self.cells.append(from_fields(CellRecord, (table, row, column, math.nan, "ambiguous", run, source)))
         self.ranks.append(_row_ranks(table, row)[column])
 
     def sorted_cells(self) -> list[CellRecord]:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from lxml import etree
 
-from ..document import Block, Cell, Document, Grid, Paragraph
+from ..document import Block, Cell, Document, Grid, Paragraph, from_fields
 from ..errors import ReportError
 
 MAX_HTML_DEPTH = 200  # element nesting deeper than this is refused (report pages stay far below it)
@@ -203,10 +203,9 @@ def _grids(root: etree._Element, cut: etree._Element | None = None) -> tuple[dic
             for c, td in enumerate(tr.iterchildren("td", "th"), 1):
                 texts.append(text := _cell_text(td))
                 names = td.keys()  # most cells have no span (many no attribute): one read, not one per span
-                # tuple.__new__: a Cell from all its fields in C (the named tuple's constructor is Python code)
-                row.append(tuple.__new__(Cell, (text, at + _NUMBERS[c] if c < 1000 else f"{at}{c}",
-                                                _span(td.get("colspan"), 1000) if "colspan" in names else 1,
-                                                _span(td.get("rowspan"), 65534) if "rowspan" in names else 1)))
+                row.append(from_fields(Cell, (text, at + _NUMBERS[c] if c < 1000 else f"{at}{c}",
+                                              _span(td.get("colspan"), 1000) if "colspan" in names else 1,
+                                              _span(td.get("rowspan"), 65534) if "rowspan" in names else 1)))
             rows.append(tuple(row))
         if not any(texts):
             continue  # a spacer table: nothing printed in it
