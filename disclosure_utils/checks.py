@@ -174,8 +174,8 @@ class _Cells:
         if not totals:
             return blanks
         # a blank table-三 total whose row prints a non-zero applicant cell is missing, not zero
-        printed = {(t, r) for (t, r, c), v in self.numbers.items() if c in _APPLICANT_SET and v is not None and v != 0}
-        return blanks.difference([key for key in totals if key[:2] in printed])
+        counted = {(t, r) for (t, r, c), v in self.numbers.items() if c in _APPLICANT_SET and v is not None and v != 0}
+        return blanks.difference([key for key in totals if key[:2] in counted])
 
     def side(self, keys: list[tuple[str, str, str]]) -> _Side:
         """The sum of the number cells of `keys` (in order), the cells that block it and the blanks."""
