@@ -562,22 +562,26 @@ _COMPARED = frozenset(READINGS).union(NARRATIVE_CELLS)  # the metrics a narrativ
 APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees within 10 %
 
 
-_SUMMABLE = frozenset({"number", "blank"})  # the kinds of the parts a blank total is the sum of
-
-
 def _row_total(cells: _Cells, table: str, row: str) -> float | None:
-    """The printed total of a row, or the sum of its parts when the total is blank (blanks as 0)."""
+    """The printed total of a row, or the sum of its parts when the total is blank or absent (blanks as 0); None when
+    the total, or a part it is the sum of, is neither a number nor blank."""
     kind, value = cells.cell((table, row, "total"))
     if kind == "number":
         return value
     if kind not in ("blank", "absent"):
         return None
-    parts = [(table, row, c) for c in (APPLICANTS if table == R else OUTCOMES)]
-    part_kinds = list(map(cells.kind, parts))
-    if not _SUMMABLE.issuperset(part_kinds):
-        return None
-    numbers = cells.numbers
-    return sum(numbers.get(key, math.nan) for key, k in zip(parts, part_kinds, strict=True) if k == "number")
+    numbers, others, parts = cells.numbers, cells.others, []
+    for column in APPLICANTS if table == R else OUTCOMES:
+        value = numbers.get((table, row, column))
+        if value is None:
+            kind = others.get((table, row, column), "absent")
+            if kind == "blank":
+                continue
+            if kind != "number":
+                return None
+            value = math.nan  # a number cell whose value is NaN (cells set by hand)
+        parts.append(value)
+    return sum(parts)
 
 
 def _readings(cells: _Cells, metric: str, template: str) -> list[tuple[str, str, list[str], float | None]]:

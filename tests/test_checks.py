@@ -317,6 +317,28 @@ def test_shanghai_narrative_258_is_a_warning_and_the_rest_agrees():
     assert matched["applications_received"] == "new_received"
 
 
+def test_a_row_total_is_the_printed_total_else_the_sum_of_printed_parts():
+    """Shanghai prints the granted total blank: its parts 258 + 12 + 1 + 1 (two parts blank) stand for it. A part
+    that is a dash, absent or a NaN number makes the reading impossible or NaN, never a smaller sum."""
+    cells = read_report(RAW / f"{SHANGHAI}.html", check=False).cell_records()
+    total = checks_module._row_total
+    assert total(checks_module._Cells(cells, "lenient"), "requests", "new_received") == 859.0  # printed
+    assert total(checks_module._Cells(cells, "lenient"), "requests", "granted") == 272.0
+    assert total(checks_module._Cells(cells, "lenient"), "requests", "no_such_row") is None
+
+    def changed(column, **fields):
+        return checks_module._Cells([c._replace(**fields) if (c.row, c.column) == ("granted", column) else c
+                                     for c in cells], "lenient")
+
+    assert total(changed("org_research", kind="na", raw="-"), "requests", "granted") is None
+    assert total(changed("org_research", kind="number", value=5.0), "requests", "granted") == 277.0
+    assert math.isnan(total(changed("org_research", kind="number"), "requests", "granted"))  # NaN, set by hand
+    assert total(changed("natural_person", kind="text"), "requests", "granted") is None
+    assert total(changed("total", kind="ambiguous"), "requests", "granted") is None
+    without = checks_module._Cells([c for c in cells if (c.row, c.column) != ("granted", "org_other")], "lenient")
+    assert total(without, "requests", "granted") is None  # a part absent
+
+
 def test_narrative_reading_carried_in_and_region_scope():
     narrative = pd.DataFrame([
         fact("applications_received", 45, "截至当前，受理群众信息公开申请45件，其中全部公开14件，部分公开22件"),
