@@ -3,14 +3,12 @@
 A regex that starts with a character class tests it one character at a time: about 15 ns a character of CJK
 text, so a scan of a whole report costs tens of µs. A table lookup over the text's code points (NumPy) marks
 every class in a few µs; the marks pick the few places a pattern can start, and the pattern, matched there,
-decides. `finditer` gives what `Pattern.finditer` gives as long as those places include every start a match
-can have.
+decides.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -37,14 +35,3 @@ class Marks:
     def of(self, cps: np.ndarray) -> np.ndarray:
         """The bits of each character (of `codepoints`): bit k for the k-th class."""
         return self.table.take(cps)
-
-
-def finditer(pattern: re.Pattern, s: str, starts: Iterable[int]) -> Iterator[re.Match]:
-    """`pattern.finditer(s)` for a pattern that never matches the empty string, given ascending indices that
-    include every index a match of it can start at."""
-    end = 0
-    match = pattern.match
-    for i in starts:
-        if i >= end and (m := match(s, i)) is not None:
-            end = max(m.end(), i + 1)
-            yield m

@@ -83,10 +83,11 @@ _HINT_MARKS = charscan.Marks(_NUMERAL, _AFTER_NUMERAL)  # bits 1 and 2: a mark >
 
 def count_hints(s: str) -> list[int]:
     """Where `_COUNT_HINT` matches in s: each numeral before what may follow it, marked for the whole text at once
-    (`charscan`), confirmed by the pattern."""
+    (`charscan`), confirmed by the pattern. A match holds no numeral after its first character, so none starts
+    inside another: each place is matched on its own."""
     marks = _HINT_MARKS.of(charscan.codepoints(s))
-    starts = (marks[:-1] & (marks[1:] >> 1)).nonzero()[0].tolist()
-    return [m.start() for m in charscan.finditer(_COUNT_HINT, s, starts)]
+    match = _COUNT_HINT.match
+    return [i for i in (marks[:-1] & (marks[1:] >> 1)).nonzero()[0].tolist() if match(s, i) is not None]
 
 
 _TITLE = re.compile(r"《[^《》]*》")

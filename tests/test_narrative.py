@@ -26,7 +26,7 @@ from disclosure_utils.narrative import (
     extract_records,
     parse_number,
 )
-from disclosure_utils.narrative_numbers import _COUNT_HINT, count_hints
+from disclosure_utils.narrative_numbers import _COUNT_HINT, UNITS, count_hints
 from disclosure_utils.narrative_sections import _NAMED, _trie
 from disclosure_utils.narrative_text import _normalise, _sentence_at
 from disclosure_utils.sources import load_document
@@ -591,12 +591,12 @@ def test_a_grid_without_rows_prints_nothing():
 # --------------------------------------------------------------------------- count hints marked at once
 
 HINT_PIECES = [*"0123456789一二三四五六七八九十百千零〇两余多万亿以上件条人次个元家第、。 ", "٣", "𝟏", "\U000104a1",
-               "\ud800", "约5万元", "三十二件", "1,235条", "2022年"]  # fmt: skip
+               "\ud800", "约5万元", "三十二件", "1,235条", "2022年", *UNITS]  # fmt: skip
 
 
 def test_count_hints_are_where_the_pattern_matches():
     """`count_hints` marks candidate places with a table lookup: it finds what `_COUNT_HINT.finditer` finds, on
-    every bundled text report and on random strings of numerals, units and other scripts' digits."""
+    every bundled text report and on random strings of numerals, every unit and other scripts' digits."""
     rng = random.Random(20261126)
     texts = [_normalise(load_document(p)).s for p in sorted(RAW.glob("*.txt"))]
     texts += ["".join(rng.choice(HINT_PIECES) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
