@@ -171,8 +171,12 @@ def strip_notes(label: str) -> str:
     return _NOTE.sub("", label)
 
 
-_EXACT = {table: {e for _, _, exact in rows for e in exact} for table, rows in ROWS.items()}
 _KEYWORDS = {table: any_of(k for _, keywords, _ in rows for k in keywords) for table, rows in ROWS.items()}
+# each table's rows as (rank, code) by exact label, the first row's kept, and as (keyword, rank, code) in row order
+_EXACT = {table: {e: (rank, code) for rank, (code, _, exact) in reversed([*enumerate(rows)]) for e in exact}
+          for table, rows in ROWS.items()}
+_KEYWORD_ROWS = {table: tuple((k, rank, code) for rank, (code, keywords, _) in enumerate(rows) for k in keywords)
+                 for table, rows in ROWS.items()}
 
 
 @lru_cache(maxsize=1024)  # few entries: a label may be long (a DOCX layout table's cell)
@@ -181,14 +185,17 @@ def row_code(table: str, key: str) -> str | None:
     prints the same template labels again and again)."""
     full = _PARENTS.sub("", key)
     for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
-        if not key or (key not in _EXACT[table] and not _KEYWORDS[table].search(key)):
+        exact = _EXACT[table].get(key)
+        if not key or (exact is None and not _KEYWORDS[table].search(key)):
             continue  # no alias of the table's rows is in it: told by one search instead of the loop below
-        for code, keywords, exact in ROWS[table]:
-            if key in exact:
+        limit = len(ROWS[table]) if exact is None else exact[0]  # a row printed exactly wins over those after it
+        for keyword, rank, code in _KEYWORD_ROWS[table]:  # one loop over the keywords, in row order
+            if rank >= limit:
+                break
+            if keyword in key:
                 return code
-            for k in keywords:  # a loop, not any(): a label is looked up in every row before the one it names
-                if k in key:
-                    return code
+        if exact is not None:
+            return exact[1]
     return None
 
 
