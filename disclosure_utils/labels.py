@@ -24,6 +24,7 @@ _FOLDED = re.compile("[" + "".join(map(re.escape, _FOLD)) + "]")
 # replacement is not itself folded, so the result is the one-pass fold all the same.
 _COMMON = tuple(c for c in "，（）：；〔〕\u3000" if _FOLD[c] not in _FOLD)
 _QUOTES = "\"'“”‘’「」『』"
+_QUOTE = re.compile(f"[{re.escape(_QUOTES)}]")
 # A row number's mark after a lone digit ("3、", "3．"): written "3.". Applied to folded text, where "．" is
 # already ".", so only "、" is left to rewrite: a literal first, so the search skips ahead to it (a character
 # class first is tried at every character), and the lone digit checked behind it.
@@ -73,6 +74,8 @@ def norm_spaced(text: str) -> str:
 
 
 def _unquoted(text: str) -> str:
+    if len(text) < _LONG and _QUOTE.search(text) is None:  # a label: one search, not a scan for each quote
+        return text
     for quote in _QUOTES:
         if quote in text:
             text = text.replace(quote, "")
