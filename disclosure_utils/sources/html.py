@@ -53,6 +53,7 @@ _BLOCK = frozenset({
 })  # fmt: skip
 _FOOTNOTE = frozenset({"sup", "sub"})
 _NUMBERS = tuple(map(str, range(1000)))  # cell numbers as text: a lookup costs less than formatting an int
+_SPANS = {str(n): n for n in range(1, 1001)}  # spans as most pages print them, within either limit
 
 
 def read_html(data: bytes, path: str) -> Document:
@@ -281,6 +282,8 @@ def _clean(text: str) -> str:
 
 def _span(value: str, limit: int) -> int:
     """A colspan/rowspan attribute as HTML reads it: leading ASCII digits, at least 1, at most the HTML limit."""
+    if (span := _SPANS.get(value)) is not None:
+        return span
     if not (value.isascii() and value.isdigit()):  # "²".isdigit(), yet int("²") fails
         value = re.match(r"\s*([0-9]*)", value).group(1) or "1"
     return min(max(int(value), 1), limit)
