@@ -283,7 +283,7 @@ def _clean(text: str) -> str:
 def _span(value: str, limit: int) -> int:
     """A colspan/rowspan attribute as HTML reads it: leading ASCII digits, at least 1, at most the HTML limit."""
     if (span := _SPANS.get(value)) is not None:
-        return span
+        return min(span, limit)
     if not (value.isascii() and value.isdigit()):  # "²".isdigit(), yet int("²") fails
         value = re.match(r"\s*([0-9]*)", value).group(1) or "1"
     return min(max(int(value), 1), limit)
