@@ -188,8 +188,10 @@ def row_code(table: str, key: str) -> str | None:
     prints the same template labels again and again)."""
     full = _PARENTS.sub("", key)
     for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
+        if not key:
+            continue
         exact = _EXACT[table].get(key)
-        if not key or (exact is None and not _KEYWORDS[table].search(key)):
+        if exact is None and not _KEYWORDS[table].search(key):
             continue  # no alias of the table's rows is in it: told by one search instead of the loop below
         limit = len(ROWS[table]) if exact is None else exact[0]  # a row printed exactly wins over those after it
         for keyword, rank, code in _KEYWORD_ROWS[table]:  # one loop over the keywords, in row order

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import random
 
 import pytest
 
 import disclosure_utils as du
-from disclosure_utils import values
+from disclosure_utils import labels, values
 from disclosure_utils.document import Cell, Document, Grid, Paragraph
 from disclosure_utils.labels import fold, norm
 from disclosure_utils.report import Report
@@ -15,7 +16,7 @@ from disclosure_utils.schema import CELL_COLUMNS, frame
 from disclosure_utils.sources import load_document
 from disclosure_utils.tables import recognise
 
-from .conftest import expected, reports_dir
+from .conftest import RAW, expected, reports_dir
 
 
 def _doc(text: str) -> Document:
@@ -226,6 +227,37 @@ def test_fold_is_one_pass():
 )
 def test_norm_writes_a_lone_row_number_with_a_dot(label, key):
     assert norm(label) == key
+
+
+def _first_row_named(table: str, key: str) -> str | None:
+    """The rule `labels.row_code` follows, written plainly: the first row of the table, in order, whose exact label
+    is the key or one of whose keywords it holds, tried on the key without its notes, then on the key."""
+    full = labels._PARENTS.sub("", key)
+    for k in (labels.strip_notes(full), full):
+        for code, keywords, exact in labels.ROWS[table] if k else ():
+            if k in exact or any(word in k for word in keywords):
+                return code
+    return None
+
+
+def test_row_codes_are_those_of_the_first_row_whose_alias_matches():
+    """On every grid label of the bundled reports and on joins of the aliases (exact labels, keywords, parents,
+    notes), the first matching row wins, in every table."""
+    keys = {""}
+    for path in sorted(RAW.glob("*.htm*")) + sorted(RAW.glob("*.txt")):
+        for grid in load_document(path).grids:
+            keys.update(norm("".join(cell.text for cell in row[:2])) for row in grid.rows)
+    words = [w for rows in labels.ROWS.values() for _, keywords, exact in rows for w in (*keywords, *exact)]
+    words += ["(三)不予公开", "三本年度办理结果", "(区分处理的,只计这一情形)", "(一)", "1.", "行政", "公开"]
+    rng = random.Random(20261127)
+    keys.update("".join(rng.choice(words) for _ in range(rng.randint(1, 4))) for _ in range(20_000))
+    named = 0
+    for table in labels.ROWS:
+        for key in keys:
+            code = labels.row_code(table, key)
+            assert code == _first_row_named(table, key), (table, key)
+            named += code is not None
+    assert named > 15_000
 
 
 def test_html_and_text_copies_read_to_the_same_cells():
