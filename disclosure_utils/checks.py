@@ -563,8 +563,8 @@ APPROX_TOLERANCE = 0.1  # an approximate statement (约, 近, 余 …) agrees wi
 
 
 def _row_total(cells: _Cells, table: str, row: str) -> float | None:
-    """The printed total of a row, or the sum of its parts when the total is blank or absent (blanks as 0); None when
-    the total, or a part it is the sum of, is neither a number nor blank."""
+    """The printed total of a row; when the total is blank or absent, the sum of its parts (blanks as 0). None when
+    the total is of another kind, or a part is neither a number nor blank."""
     kind, value = cells.cell((table, row, "total"))
     if kind == "number":
         return value
