@@ -3,15 +3,15 @@
 `read_report` is timed in passes over all files as a corpus build reads them (see bench_stages.py). Each HTML
 report is then compared with `pandas.read_html` in rounds: each round clears the caches keyed by printed text
 and times a read of the file (a first read: nothing gained from other reports), then pandas on the same page.
-The ratio given is the median over the rounds of each round's own ratio: the machine's speed drifts (up to 2×
-within minutes on a shared one) and touches both sides of a round alike, while the best time of each side may
-come from different minutes (four runs of 40 rounds on the Shanghai page: best times' ratio 0.53–0.69, the median
-0.62–0.63). Its
-tables alone (load_document + tables.recognise: what pandas.read_html does, without the narrative and the
-checks) are timed the same way, and so is a read followed by building its cells as a DataFrame (`read_report`
-keeps its frames as records until first asked for, as a corpus build never asks; pandas.read_html builds frames).
+The ratio given is the median over the rounds (--rounds, 15) of each round's own ratio: the machine's speed
+drifts (up to 2× within minutes on a shared one) and touches both sides of a round alike, while the best time of
+each side may come from different minutes (four runs of 40 rounds on the Shanghai page: best times' ratio
+0.53–0.69, the median 0.62–0.63). Its tables alone (load_document + tables.recognise: what pandas.read_html does,
+without the narrative and the checks) are timed the same way, and so is a read followed by building its cells as
+a DataFrame (`read_report` keeps its frames as records until first asked for, as a corpus build never asks;
+pandas.read_html builds frames).
 
-Run: `make bench` (or `.venv/bin/python benchmarks/bench_read.py [--repeat N]`). Prints figures only;
+Run: `make bench` (or `.venv/bin/python benchmarks/bench_read.py [--repeat N] [--rounds N]`). Prints figures only;
 no test depends on timings.
 """
 
@@ -47,7 +47,8 @@ def _read(path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=3, help="corpus passes (best of N per file)")
+    parser.add_argument("--rounds", type=int, default=15, help="paired rounds per HTML page against pandas")
     parser.add_argument("--dir", default=str(ROOT / "data" / "raw"))
     args = parser.parse_args()
     files = sorted(p for p in Path(args.dir).iterdir() if p.suffix in (".txt", ".html", ".pdf", ".docx"))
@@ -63,27 +64,28 @@ def main() -> None:
         print(f"{fmt:5s} n={len(grp):3d}  median {grp.seconds.median() * 1000:8.1f} ms  max {grp.seconds.max() * 1000:8.1f} ms")
     for p in files:
         if p.suffix == ".html":
-            (ours, ratio), (theirs, _), (tables_only, tables_ratio), (with_frame, frame_ratio) = _paired(p, args.repeat)
-            print(f"{p.name}: read_report {ours * 1000:.1f} ms vs pandas.read_html {theirs * 1000:.1f} ms "
-                  f"(ratio {ratio:.2f}); its tables alone (load_document + tables.recognise, no narrative or "
-                  f"checks) {tables_only * 1000:.1f} ms (ratio {tables_ratio:.2f}); read_report and its cells as a "
-                  f"DataFrame {with_frame * 1000:.1f} ms (ratio {frame_ratio:.2f})")
+            (ours, ratio), (theirs, _), (tables_only, tables_ratio), (with_frame, frame_ratio) = _paired(p, args.rounds)
+            print(f"{p.name}, best of {args.rounds} rounds (ratio to pandas: the median of the rounds' own): "
+                  f"read_report {ours * 1000:.1f} ms vs pandas.read_html {theirs * 1000:.1f} ms (ratio {ratio:.2f}); "
+                  f"its tables alone (load_document + tables.recognise, no narrative or checks) "
+                  f"{tables_only * 1000:.1f} ms (ratio {tables_ratio:.2f}); read_report and its cells as a DataFrame "
+                  f"{with_frame * 1000:.1f} ms (ratio {frame_ratio:.2f})")
 
 
-def _paired(path: Path, repeat: int) -> list[tuple[float, float]]:
+def _paired(path: Path, rounds: int) -> list[tuple[float, float]]:
     """(best seconds, median ratio to pandas over the rounds) of a first read of the page, of pandas.read_html on
     it, of its tables alone and of a first read with its cells as a DataFrame, timed in turn in each round."""
     html = path.read_text(encoding="utf-8")
-    rounds = []
-    for n in range(repeat + 1):  # the first round is a warm-up
+    timed = []
+    for n in range(rounds + 1):  # the first round is a warm-up
         times = []
         for fn in (lambda: du.read_report(path), lambda: pd.read_html(io.StringIO(html)),
                    lambda: tables.recognise(load_document(path)), lambda: du.read_report(path).cells):
             clear_content_caches()
             times.append(_cpu(fn))
         if n:
-            rounds.append(times)
-    columns = list(zip(*rounds, strict=True))  # each function's times, round by round
+            timed.append(times)
+    columns = list(zip(*timed, strict=True))  # each function's times, round by round
     return [(min(times), statistics.median(map(truediv, times, columns[1]))) for times in columns]
 
 
