@@ -570,17 +570,13 @@ def _row_total(cells: _Cells, table: str, row: str) -> float | None:
         return value
     if kind not in ("blank", "absent"):
         return None
-    numbers, others, parts = cells.numbers, cells.others, []
+    parts = []
     for column in APPLICANTS if table == R else OUTCOMES:
-        value = numbers.get((table, row, column))
-        if value is None:
-            kind = others.get((table, row, column), "absent")
-            if kind == "blank":
-                continue
-            if kind != "number":
-                return None
-            value = math.nan  # a number cell whose value is NaN (cells set by hand)
-        parts.append(value)
+        kind, value = cells.cell((table, row, column))  # a number cell whose value is NaN: ("number", NaN)
+        if kind == "number":
+            parts.append(value)
+        elif kind != "blank":
+            return None
     return sum(parts)
 
 
