@@ -164,12 +164,15 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
     return cands, (), ""
 
 
-def _grid_parts(rr: locate.RowRead, k: int) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
-    """((raws, sources) of a grid row's cells, trimmed to k; else a run to split when printed cells hold several
-    values; else None, None when the row cannot be read by position; and whether a cell holds several values)."""
+def _grid_parts(
+    rr: locate.RowRead, k: int, spare: bool
+) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
+    """((raws, sources) of a grid row's cells, trimmed to k when `spare` (blank cells past the k columns are spare);
+    else a run to split when printed cells hold several values; else None, None when the row cannot be read by
+    position; and whether a cell holds several values)."""
     raws, sources = rr.cells  # locate reads a grid row only with a value cell at least
     n = len(raws)
-    while n > k and not values.clean(raws[n - 1]):
+    while spare and n > k and not values.clean(raws[n - 1]):
         n -= 1
     raws, sources = raws[:n], sources[:n]
     # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens. Cells of
@@ -197,6 +200,12 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                       f"row {rr.code} is not part of the {template} table; not read")
         else:
             seen[rr.code] = rr
+    # A row printing a value past the table's columns shows a column too many somewhere in the grid (a header cut
+    # in two, a stray cell): the values after it sit one place off, so blank cells at the end of the other rows are
+    # not known to be spare, and those rows are not read by position either.
+    spare = not any(
+        rr.cells is not None and any(map(values.clean, rr.cells[0][len(plan[code]) :])) for code, rr in seen.items()
+    )
     glued: dict[str, tuple[locate.RowRead, list, list]] = {}
     for code, cols in plan.items():
         rr = seen.get(code)
@@ -204,7 +213,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_MISSING_ROW", "warning", table, code, "", f"row {code} not found in the {template} table")
             continue
         if rr.cells is not None:
-            parts, run, merged = _grid_parts(rr, len(cols))
+            parts, run, merged = _grid_parts(rr, len(cols), spare)
             if parts is not None:
                 b.cells_of(table, code, zip(cols, *parts, strict=True), template)
                 continue

@@ -409,6 +409,29 @@ def test_read_shape_names_a_cell_holding_two_values_whatever_blanks_trail_the_ro
     assert message == "a cell of the row holds several values (10 2 | 5万元 | ); marked ambiguous"
 
 
+def test_a_table_with_a_column_too_many_is_not_read_by_position_after_blank_cells_are_dropped():
+    """Shanghai's table 三 with an empty cell after each row's first value, as a PDF header cut in two prints it:
+    rows with a printed 总计 show the column too many; rows ending in a blank (（一）予以公开) would, with that
+    blank dropped, put 12 under 科研机构 and 1 under 总计. Every cell is the printed one or ambiguous."""
+    doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
+    grids = []
+    for block in doc.blocks:
+        if isinstance(block, Grid) and any("申请人情况" in c.text for row in block.rows for c in row):
+            block = Grid(tuple(row[:-7] + (row[-7], Cell("", "inserted"), *row[-6:]) if len(row) > 7 and
+                               values.is_value_text(row[-7].text) else row for row in block.rows), block.source)
+        grids.append(block)
+    got = recognise(Document(doc.path, doc.format, grids, doc.title))
+    cells = got.cells[got.cells.table == "requests"].set_index(["row", "column"])
+    printed = {(c["row"], c["column"]): c["value"] for c in expected("shanghai-gov-office-2019")["cells"]
+               if c["table"] == "requests"}
+    assert len(cells) == len(printed) == 161
+    for (row, column), cell in cells[cells.kind != "ambiguous"].iterrows():
+        want = printed[row, column]
+        assert (cell.kind == "blank") if want is None else (cell.kind == "number" and cell.value == want), (row, column)
+    assert set(cells.loc["granted"].kind) == {"ambiguous"}
+    assert set(cells.loc["new_received"].kind) == {"ambiguous"}  # its 859 is printed past the columns
+
+
 def test_running_text_without_any_row_label_has_no_rows():
     """A report cut off right after a table's heading prints none of its labels (a truncated download)."""
     from disclosure_utils import locate
