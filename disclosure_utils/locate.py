@@ -110,11 +110,8 @@ def from_grids(doc: Document) -> Located:
             vals, raws = row[k:], tuple(texts[k:])  # the value cells, and their texts
             if ctx == "review_litigation" and not key and len(vals) >= 15:
                 sources = tuple(map(_SOURCE, vals))
-                n = len(raws)
-                while n > 15 and not values.clean(raws[n - 1]):
-                    n -= 1
-                if n > 15:  # a cell too many: which one is unknown, so none is read
-                    out.unknown.append((ctx, f"unlabelled row of {n} value cells (table 四 has 15)", sources[0]))
+                if len(raws) > 15:  # a cell too many, blank or not: which one is unknown, so none is read
+                    out.unknown.append((ctx, f"unlabelled row of {len(raws)} value cells (table 四 has 15)", sources[0]))
                     continue
                 for i, code in enumerate(labels.REVIEW_GROUPS):
                     part = (raws[5 * i : 5 * i + 5], sources[5 * i : 5 * i + 5])

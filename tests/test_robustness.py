@@ -369,3 +369,17 @@ def test_table4_row_with_a_cell_too_many_is_not_read_shifted(tmp_path):
         (report.findings.table == "review_litigation") & (report.findings.severity == "warning")
     ]
     assert warned.message.str.contains("16 value cells").any()
+
+
+def test_table4_row_with_a_blank_cell_too_many_is_not_read_shifted(tmp_path):
+    """Shanghai's table 四 with an empty cell after its first value: the row ends in blanks (复议后起诉 is all
+    blank), so dropping its last blank would fit 15 cells and read 2 as the review total. None is read."""
+    page = (reports_dir() / "shanghai-gov-office-2019.html").read_text(encoding="utf-8")
+    first = '<td style="width:28px;"><p>5</p></td>'
+    assert page.count(first) == 1
+    report = _read_bytes(page.replace(first, first + "<td>&nbsp;</td>").encode(), "shanghai.html", tmp_path)
+    assert not (report.cells.table == "review_litigation").any()
+    assert report.findings.message.str.contains("unlabelled row of 16 value cells").any()
+    review = _read_bytes(page.encode(), "shanghai.html", tmp_path).cells.query("row == 'review'")
+    assert dict(zip(review.column, review.raw, strict=True)) == {"upheld": "5", "corrected": "", "other": "",
+                                                                 "pending": "2", "total": "7"}  # fmt: skip
