@@ -186,16 +186,18 @@ def _join(chars: list[dict]) -> str:
 
 
 def _group_lines(chars: list[dict], page: int) -> list[_Line]:
-    """Chars → lines: a char joins the line whose first char's vertical band holds its centre."""
-    lines, cur, band = [], [], (0.0, 0.0)
-    for ch in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        cy = (ch["top"] + ch["bottom"]) / 2
-        if cur and band[0] <= cy <= band[1]:
-            cur.append(ch)
-            continue
-        if cur:
+    """Chars → lines: taken by vertical centre, a char starts a new line when its centre lies more than a quarter of
+    its size below the one before. The characters of one printed line, in fonts of other heights (SimSun labels,
+    Times digits), are never parted; text centred in a cell beside a two-line label, half a line off both, is a
+    line of its own."""
+    lines, cur, last = [], [], 0.0
+    for ch in sorted(chars, key=lambda c: (_cy(c), c["x0"])):
+        cy = _cy(ch)
+        if cur and cy - last > 0.25 * ch["size"]:
             lines.append(_Line(page, cur))
-        cur, band = [ch], (ch["top"], ch["bottom"])
+            cur = []
+        cur.append(ch)
+        last = cy
     if cur:
         lines.append(_Line(page, cur))
     return lines
