@@ -139,6 +139,42 @@ def test_not_a_docx_is_refused_with_the_reason(data, reason):
         reader.read_docx(data, "bad.docx")
 
 
+def _with_document(edit) -> bytes:
+    """huaian's DOCX with its word/document.xml passed through `edit` (bytes → bytes)."""
+    package = zipfile.ZipFile(io.BytesIO(docx_bytes("huaian-gov-2024")))
+    members = {name: package.read(name) for name in package.namelist()}
+    members["word/document.xml"] = edit(members["word/document.xml"])
+    return _zip(members)
+
+
+def test_a_document_without_a_body_is_refused():
+    """python-docx gives None for a missing w:body (here misspelt w:Body) instead of failing."""
+    data = _with_document(lambda xml: xml.replace(b"<w:body>", b"<w:Body>").replace(b"</w:body>", b"</w:Body>"))
+    with pytest.raises(ReportError, match=r"no document body \(w:body\)"):
+        reader.read_docx(data, "nobody.docx")
+
+
+def test_a_zip_needing_a_newer_zip_version_is_damaged():
+    """zipfile raises NotImplementedError for a member needing zip version 6.4 or later."""
+    data = bytearray(docx_bytes("huaian-gov-2024"))
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry; "version needed" is at +6
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")
+    with pytest.raises(ReportError, match="damaged: not a readable zip archive"):
+        reader.read_docx(bytes(data), "newer.docx")
+
+
+def test_a_huge_grid_span_is_read_as_at_most_max_span_columns():
+    """A gridSpan of 2**31 took minutes, clearing the merge state one column at a time."""
+    first = b'<w:gridSpan w:val="7"/>'  # 申请人情况 over table 三's seven applicant columns
+    original = docx_bytes("huaian-gov-2024")
+    assert zipfile.ZipFile(io.BytesIO(original)).read("word/document.xml").count(first) >= 1
+    doc = reader.read_docx(_with_document(lambda xml: xml.replace(first, b'<w:gridSpan w:val="2147483648"/>', 1)),
+                           "span.docx")  # fmt: skip
+    cells = {c.text: c for grid in doc.grids for row in grid.rows for c in row}
+    assert cells["申请人情况"].colspan == reader.MAX_SPAN == 1000
+    assert [g.rows[-1] for g in doc.grids] == [g.rows[-1] for g in read("huaian-gov-2024").grids]
+
+
 def test_truncated_docx_is_damaged():
     data = docx_bytes("huaian-gov-2024")
     with pytest.raises(ReportError, match="damaged"):

@@ -5,7 +5,7 @@ member expanding more than MAX_RATIO times, encrypted members, or no word/docume
 python-docx then opens the package (its lxml parser resolves no entities and loads no DTD or network
 resource; zipfile never unpacks more than a member's declared size).
 
-Tables keep their merged cells: w:gridSpan is the colspan, a w:vMerge run of cells is one cell whose
+Tables keep their merged cells: w:gridSpan is the colspan (at most MAX_SPAN), a w:vMerge run of cells is one cell whose
 rowspan counts the rows it covers (its text printed once; text in a continuation cell, which Word
 does not show apart, is appended), as in HTML. A table whose cells hold tables is page layout: the
 paragraphs and tables inside it are read in its place. Sources: "docx paragraph N" (N counts the
@@ -27,6 +27,7 @@ from . import OLE_MAGIC
 MAX_UNPACKED = 100 * 1024 * 1024  # bytes the whole package may unpack to
 MAX_RATIO = 100  # how many times its compressed size one member may expand to
 MAX_MEMBERS = 10_000  # files in the package
+MAX_SPAN = 1000  # a w:gridSpan is read as at most this many columns, as HTML reads a colspan
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -52,6 +53,8 @@ def read_docx(data: bytes, path: str) -> Document:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx / lxml / zipfile fail in many ways on a broken package
         raise ReportError(path, f"the DOCX cannot be opened: {type(exc).__name__}: {exc}") from None
+    if body is None:
+        raise ReportError(path, "the DOCX has no document body (w:body), so no text")
     blocks: list[Block] = []
     counts = {"p": 0, "tbl": 0}
     title: list[str] = []
@@ -76,7 +79,7 @@ def _check_zip(data: bytes, path: str) -> None:
                           "that can be read: save it as DOCX or PDF")
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:  # the last: a version zipfile lacks
         raise ReportError(path, f"the DOCX is damaged: not a readable zip archive ({exc})") from None
     if len(infos) > MAX_MEMBERS:
         raise ReportError(path, f"the DOCX holds {len(infos)} files, over the limit of {MAX_MEMBERS}")
@@ -160,11 +163,13 @@ def _is_title(p) -> bool:
     return centred or (style is not None and (style.get(f"{_W}val") or "").lower() == "title")
 
 
-def _int(el, tag: str, default: int) -> int:
-    """The integer w:val of `tag` under `el`, never below `default` (its value when absent or unreadable)."""
+def _int(el, tag: str, default: int, most: int | None = None) -> int:
+    """The integer w:val of `tag` under `el`, never below `default` (its value when absent or unreadable) nor above
+    `most`."""
     child = el.find(tag) if el is not None else None
     try:
-        return max(int(child.get(f"{_W}val")), default) if child is not None else default
+        value = max(int(child.get(f"{_W}val")), default) if child is not None else default
+        return value if most is None else min(value, most)
     except (TypeError, ValueError):
         return default
 
@@ -190,7 +195,7 @@ def _grid(tbl, t: int) -> Grid:
         row: list[dict] = []
         for c, tc in enumerate(_within(tr, f"{_W}tc"), 1):
             tcpr = tc.find(f"{_W}tcPr")
-            span = _int(tcpr, f"{_W}gridSpan", 1)
+            span = _int(tcpr, f"{_W}gridSpan", 1, MAX_SPAN)
             text = _cell_text(tc)
             target = above.get(col)
             if _merge(tcpr, f"{_W}vMerge") == "continue" and target is not None and target["colspan"] == span:
