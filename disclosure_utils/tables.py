@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from operator import le
@@ -165,15 +166,16 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
 
 
 def _grid_parts(
-    rr: locate.RowRead, k: int, spare: bool
+    rr: locate.RowRead, k: int, spare: Callable[[], bool]
 ) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
-    """((raws, sources) of a grid row's cells, trimmed to k when `spare` (blank cells past the k columns are spare);
-    else a run to split when printed cells hold several values; else None, None when the row cannot be read by
-    position; and whether a cell holds several values)."""
+    """((raws, sources) of a grid row's cells, trimmed to k when `spare()` (blank cells past the k columns are spare,
+    asked only of a row with some); else a run to split when printed cells hold several values; else None, None when
+    the row cannot be read by position; and whether a cell holds several values)."""
     raws, sources = rr.cells  # locate reads a grid row only with a value cell at least
     n = len(raws)
-    while spare and n > k and not values.clean(raws[n - 1]):
-        n -= 1
+    if n > k and not values.clean(raws[n - 1]) and spare():
+        while n > k and not values.clean(raws[n - 1]):
+            n -= 1
     raws, sources = raws[:n], sources[:n]
     # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens. Cells of
     # ASCII digits or nothing (most rows) hold one value at most: told at once for the row
@@ -203,9 +205,12 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
     # A row printing a value past the table's columns shows a column too many somewhere in the grid (a header cut
     # in two, a stray cell): the values after it sit one place off, so blank cells at the end of the other rows are
     # not known to be spare, and those rows are not read by position either.
-    spare = not any(
-        rr.cells is not None and any(map(values.clean, rr.cells[0][len(plan[code]) :])) for code, rr in seen.items()
-    )
+    def spare() -> bool:
+        return not any(
+            rr.cells is not None and any(map(values.clean, rr.cells[0][len(plan[code]) :]))
+            for code, rr in seen.items()
+        )
+
     glued: dict[str, tuple[locate.RowRead, list, list]] = {}
     for code, cols in plan.items():
         rr = seen.get(code)
