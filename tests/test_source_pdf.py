@@ -169,12 +169,12 @@ def test_fixture_recognises_to_expected_cells(name, ruled):
     assert_cells(fixture(name, ruled), name)
 
 
-@pytest.mark.parametrize("dy", [-1.0, -0.5, 0.25, 0.5, 1.0])
+@pytest.mark.parametrize("dy", [-2.4, -1.0, 0.25, 1.0, 2.4])  # points; the table text is 8 pt: up to 0.3 em
 @pytest.mark.parametrize("name", sorted(BREAKS))
 def test_borderless_fixture_reads_the_same_with_digits_set_off_their_labels_baseline(name, dy, monkeypatch):
-    """Digits and ordinals in another font than the labels' (Times beside SimSun) have boxes a little higher or
-    lower. A row's label and values are one line still: chars taken against the first of a line put its label
-    with a parent label half a line above and its digits apart (dy 0.25), and rows were lost or misread."""
+    """Digits and ordinals in another font or size than the labels' (Times beside SimSun) have boxes a little
+    higher or lower. A row's label and values are one line still: chars taken against the first of a line put its
+    label with a parent label half a line above and its digits apart (dy 0.25), and rows were lost or misread."""
     parse = pdf._parse_pages
 
     def set_off(data, path, ruled):

@@ -119,6 +119,9 @@ def _list(obj) -> list:
 # --- characters → lines and runs ----------------------------------------------------------------------
 
 
+_SAME_LINE = 0.35  # ems between the centres of two chars on one line, at most (see `_group_lines`)
+
+
 class _Line:
     """Characters on one baseline of one page, left to right; `runs` are its pieces between wide gaps."""
 
@@ -186,18 +189,18 @@ def _join(chars: list[dict]) -> str:
 
 
 def _group_lines(chars: list[dict], page: int) -> list[_Line]:
-    """Chars → lines: taken by vertical centre, a char starts a new line when its centre lies more than a quarter of
-    its size below the one before. The characters of one printed line, in fonts of other heights (SimSun labels,
-    Times digits), are never parted; text centred in a cell beside a two-line label, half a line off both, is a
-    line of its own."""
-    lines, cur, last = [], [], 0.0
+    """Chars → lines: taken by vertical centre, a char starts a new line when its centre lies more than _SAME_LINE em
+    (of the larger of its size and the char before's) below the char before. The characters of one printed line
+    lie far closer, even in fonts of other heights (SimSun labels, Times digits, smaller figures on the same
+    baseline); text centred in a cell beside a two-line label lies half a line off both, and is a line of its own."""
+    lines, cur, last, size = [], [], 0.0, 0.0
     for ch in sorted(chars, key=lambda c: (_cy(c), c["x0"])):
         cy = _cy(ch)
-        if cur and cy - last > 0.25 * ch["size"]:
+        if cur and cy - last > _SAME_LINE * max(ch["size"], size):
             lines.append(_Line(page, cur))
             cur = []
         cur.append(ch)
-        last = cy
+        last, size = cy, ch["size"]
     if cur:
         lines.append(_Line(page, cur))
     return lines
