@@ -37,6 +37,8 @@ class Located:
     unknown: list[tuple[str, str, str]]  # (table, label, source) of value rows no alias matched
     table_text: dict[str, str]  # normalised text of each table found (labels and values), for markers
     templates: dict[str, str] = field(default_factory=dict)  # table → the template its rows were read by, if told
+    unlabelled: list[tuple[str, str, str]] = field(default_factory=list)  # (table, values, source) of grid rows
+    # that print values without any label (not table 四's one row)
 
 
 _TEXT, _SOURCE = itemgetter(0), itemgetter(1)  # of a Cell
@@ -121,6 +123,8 @@ def from_grids(doc: Document) -> Located:
             if code is None:
                 if key and _prints_value(raws):
                     out.unknown.append((ctx, label, row[0].source))
+                elif _prints_value(raws):
+                    out.unlabelled.append((ctx, " | ".join(raws), row[0].source))
                 continue
             if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))

@@ -173,7 +173,7 @@ def _grid_parts(
     the row cannot be read by position; and whether a cell holds several values)."""
     raws, sources = rr.cells  # locate reads a grid row only with a value cell at least
     n = len(raws)
-    if n > k and not values.clean(raws[n - 1]) and spare():
+    if n > k and spare():
         while n > k and not values.clean(raws[n - 1]):
             n -= 1
     raws, sources = raws[:n], sources[:n]
@@ -202,14 +202,13 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                       f"row {rr.code} is not part of the {template} table; not read")
         else:
             seen[rr.code] = rr
-    # A row printing a value past the table's columns shows a column too many somewhere in the grid (a header cut
-    # in two, a stray cell): the values after it sit one place off, so blank cells at the end of the other rows are
-    # not known to be spare, and those rows are not read by position either.
+    # A row printing anything past the table's widest row shows a column too many somewhere in the table's grid (a
+    # header cut in two, a stray cell): the values after it sit one place off, so blank cells at the end of the
+    # other rows are not known to be spare, and those rows are not read by position either. (Table 二's rows are of
+    # 1 to 3 columns: a "/" in a column a row does not have is no sign of one.)
     def spare() -> bool:
-        return not any(
-            rr.cells is not None and any(map(values.clean, rr.cells[0][len(plan[code]) :]))
-            for code, rr in seen.items()
-        )
+        width = max(map(len, plan.values()))
+        return not any(rr.cells is not None and any(map(values.clean, rr.cells[0][width:])) for rr in seen.values())
 
     glued: dict[str, tuple[locate.RowRead, list, list]] = {}
     for code, cols in plan.items():
@@ -446,7 +445,24 @@ def recognise(doc: Document) -> Recognised:
     for table, label, source in found.unknown:
         b.finding("READ_UNKNOWN_LABEL", "warning", table, "", "", f"row label {label!r} ({source}) matches no "
                   "known row; its values are not read")
+    for table in dict.fromkeys(t for t, _, _ in found.unlabelled):
+        _unlabelled(b, table, [(printed, source) for t, printed, source in found.unlabelled if t == table])
     return Recognised(b.sorted_cells(), b.findings, templates, b.open, b.used)
+
+
+def _unlabelled(b: _Builder, table: str, rows: list[tuple[str, str]]) -> None:
+    """Values printed without a row label (a PDF line of digits parted from its label): not read, and the rows of
+    the table printing none, whose values they may be, are ambiguous rather than blank."""
+    printed: dict[str, bool] = {}
+    for c in b.cells:
+        if c.table == table:
+            printed[c.row] = printed.get(c.row, False) or c.kind != "blank"
+    empty = [row for row, any_printed in printed.items() if not any_printed]
+    for values_printed, source in rows:
+        b.finding("READ_UNLABELLED", "warning", table, "", "", f"values {values_printed!r} ({source}) are printed "
+                  f"without a row label; not read, and the rows printing none ({', '.join(empty) or 'none'}) are "
+                  "marked ambiguous")
+    b.cells = [c._replace(kind="ambiguous") if c.table == table and c.row in empty else c for c in b.cells]
 
 
 def narrow(rec: Recognised, facts: list[dict]) -> None:

@@ -410,26 +410,78 @@ def test_read_shape_names_a_cell_holding_two_values_whatever_blanks_trail_the_ro
 
 
 def test_a_table_with_a_column_too_many_is_not_read_by_position_after_blank_cells_are_dropped():
-    """Shanghai's table 三 with an empty cell after each row's first value, as a PDF header cut in two prints it:
-    rows with a printed 总计 show the column too many; rows ending in a blank (（一）予以公开) would, with that
-    blank dropped, put 12 under 科研机构 and 1 under 总计. Every cell is the printed one or ambiguous."""
+    """Shanghai's table 三 with an empty cell after the first value of each row that prints one, as a PDF header cut
+    in two prints it: rows with a printed 总计 show the column too many; rows ending in a blank (（一）予以公开)
+    would, with that blank dropped, put 12 under 科研机构 and 1 under 总计. The rows with the extra cell are
+    ambiguous; the others, with all seven cells, are read as printed."""
     doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
-    grids = []
+    grids, widened = [], set()
     for block in doc.blocks:
         if isinstance(block, Grid) and any("申请人情况" in c.text for row in block.rows for c in row):
-            block = Grid(tuple(row[:-7] + (row[-7], Cell("", "inserted"), *row[-6:]) if len(row) > 7 and
-                               values.is_value_text(row[-7].text) else row for row in block.rows), block.source)
+            rows = []
+            for row in block.rows:
+                if len(row) > 7 and values.clean(row[-7].text) and values.is_value_text(row[-7].text):
+                    widened.add(labels.row_code("requests", norm(row[-8].text)))
+                    row = (*row[:-6], Cell("", "inserted"), *row[-6:])
+                rows.append(row)
+            block = Grid(tuple(rows), block.source)
         grids.append(block)
     got = recognise(Document(doc.path, doc.format, grids, doc.title))
     cells = got.cells[got.cells.table == "requests"].set_index(["row", "column"])
     printed = {(c["row"], c["column"]): c["value"] for c in expected("shanghai-gov-office-2019")["cells"]
-               if c["table"] == "requests"}
-    assert len(cells) == len(printed) == 161
-    for (row, column), cell in cells[cells.kind != "ambiguous"].iterrows():
+               if c["table"] == "requests"}  # fmt: skip
+    assert len(cells) == len(printed) == 161 and {"granted", "new_received"} < widened
+    ambiguous = cells.kind == "ambiguous"
+    assert set(cells[ambiguous].index.get_level_values("row")) == widened
+    assert (~ambiguous).sum() == 161 - 7 * len(widened) > 0
+    for (row, column), cell in cells[~ambiguous].iterrows():
         want = printed[row, column]
         assert (cell.kind == "blank") if want is None else (cell.kind == "number" and cell.value == want), (row, column)
-    assert set(cells.loc["granted"].kind) == {"ambiguous"}
-    assert set(cells.loc["new_received"].kind) == {"ambiguous"}  # its 859 is printed past the columns
+
+
+def test_a_mark_in_a_column_a_table_2_row_does_not_have_leaves_the_other_rows_read(tmp_path):
+    """pingtan-zrz-2020's table 二 printed on a three-column grid: 行政事业性收费 prints "/" in a third column it
+    does not have, 政府集中采购 a blank there. Table 二's widest rows have three columns, so the "/" shows no column
+    too many: the procurement row's blank is spare and its cells are read."""
+    page = (reports_dir() / "pingtan-zrz-2020-web.html").read_text(encoding="utf-8")
+    fee = '<td><p>0</p></td><td colspan="2"><p>0</p></td></tr>'
+    procurement = '<td><p>19</p></td><td colspan="2"><p>1690.9913万元</p></td></tr>'
+    assert page.count(fee) == page.count(procurement) == 1
+    page = page.replace(fee, "<td><p>0</p></td><td><p>0</p></td><td><p>/</p></td></tr>").replace(
+        procurement, "<td><p>19</p></td><td><p>1690.9913万元</p></td><td><p></p></td></tr>"
+    )
+    (path := tmp_path / "zrz.html").write_text(page, encoding="utf-8")
+    cells = du.read_report(path).cells.set_index(["row", "column"])
+    assert (cells.kind["central_procurement", "projects"], cells.value["central_procurement", "projects"]) == (
+        "number", 19)
+    assert cells.value["central_procurement", "amount_yuan"] == 16_909_913
+    assert set(cells.loc["admin_fees"].kind) == {"ambiguous"}  # "/" in a column the row does not have
+
+
+def test_values_printed_without_a_row_label_leave_the_rows_printing_none_ambiguous():
+    """Shanghai's table 三 with the values of 5.属于三类内部事务信息 on a row of their own, as a PDF line of digits
+    parted from its label reads: the labelled row prints nothing, and was read as blank without a word."""
+    doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
+    grids = []
+    for block in doc.blocks:
+        if isinstance(block, Grid) and any("申请人情况" in c.text for row in block.rows for c in row):
+            rows = []
+            for row in block.rows:
+                if row[0].text == "5.属于三类内部事务信息":
+                    rows += [(row[0], *(Cell("", c.source) for c in row[1:])), tuple(row[1:])]
+                else:
+                    rows.append(row)
+            block = Grid(tuple(rows), block.source)
+        grids.append(block)
+    got = recognise(Document(doc.path, doc.format, grids, doc.title))
+    cells = got.cells[got.cells.table == "requests"].set_index(["row", "column"])
+    (message,) = got.findings[got.findings.check == "READ_UNLABELLED"].message
+    assert message.startswith("values '5 |  |  |  |  |  | ' (table 2 row 12 cell 2) are printed without a row label")
+    empty = {"denied_internal_affairs", "denied_law_prohibited", "denied_security_stability", "denied_third_party",
+             "denied_enforcement_file", "not_processed_publication", "not_processed_excessive",
+             "not_processed_confirm", "other_disposition"}  # fmt: skip
+    assert set(cells[cells.kind == "ambiguous"].index.get_level_values("row")) == empty
+    assert cells.value["denied_process_info", "org_commercial"] == 1  # the rows printing values are read
 
 
 def test_running_text_without_any_row_label_has_no_rows():

@@ -202,7 +202,7 @@ def _grid(tbl, t: int) -> Grid:
                 target["rowspan"] += 1
                 target["text"] = "\n".join(x for x in (target["text"], text) if x)
             elif _merge(tcpr, f"{_W}hMerge") == "continue" and row:
-                row[-1]["colspan"] += span
+                row[-1]["colspan"] = min(row[-1]["colspan"] + span, MAX_SPAN)
                 row[-1]["text"] = "\n".join(x for x in (row[-1]["text"], text) if x)
             else:
                 cell = dict(text=text, source=f"docx table {t} row {r} cell {c}", colspan=span, rowspan=1)
