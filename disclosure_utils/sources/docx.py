@@ -52,7 +52,7 @@ def read_docx(data: bytes, path: str) -> Document:
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx / lxml / zipfile fail in many ways on a broken package
-        raise ReportError(path, f"the DOCX cannot be opened: {type(exc).__name__}: {exc}") from None
+        raise ReportError(path, f"the DOCX is damaged: its Word parts cannot be read ({type(exc).__name__}: {exc})") from None
     if body is None:
         raise ReportError(path, "the DOCX has no document body (w:body), so no text")
     blocks: list[Block] = []
