@@ -67,6 +67,13 @@ def _prints_value(texts: tuple[str, ...]) -> bool:
 
 
 _CAPTION = re.compile(labels.CAPTION)
+_COLUMN_NUMBERS = tuple(map(str, range(1, 100)))
+
+
+def _numbers_columns(raws: tuple[str, ...]) -> bool:
+    """The row prints 1, 2, 3 … (three or more, blanks aside): it numbers the columns above it."""
+    printed = tuple(filter(None, map(values.clean, raws)))
+    return len(printed) >= 3 and printed == _COLUMN_NUMBERS[: len(printed)]
 
 
 _PROACTIVE_WORDS = labels.any_of(m for v in labels.PROACTIVE_MARKERS.values() for m in v)
@@ -101,6 +108,7 @@ def from_grids(doc: Document) -> Located:
     out = Located([], [], {})
     ctx: str | None = None
     for grid in doc.grids:
+        unlabelled, labelled = [], set()  # a grid's rows printing values without a label count for a table it holds
         for row in grid.rows:
             texts = list(map(_TEXT, row))
             label, k = _split_label(texts)
@@ -121,14 +129,18 @@ def from_grids(doc: Document) -> Located:
                 continue
             code = labels.row_code(ctx, key) if key else None
             if code is None:
-                if key and _prints_value(raws):
+                if not _prints_value(raws):
+                    continue
+                if key:
                     out.unknown.append((ctx, label, row[0].source))
-                elif _prints_value(raws):
-                    out.unlabelled.append((ctx, " | ".join(raws), row[0].source))
+                elif not _numbers_columns(raws):
+                    unlabelled.append((ctx, " | ".join(map(values.clean, raws)), row[0].source))
                 continue
+            labelled.add(ctx)
             if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
                 out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False)))
+        out.unlabelled += [u for u in unlabelled if u[0] in labelled]
     return out
 
 

@@ -173,7 +173,7 @@ def _grid_parts(
     the row cannot be read by position; and whether a cell holds several values)."""
     raws, sources = rr.cells  # locate reads a grid row only with a value cell at least
     n = len(raws)
-    if n > k and spare():
+    if n > k and not values.clean(raws[n - 1]) and spare():
         while n > k and not values.clean(raws[n - 1]):
             n -= 1
     raws, sources = raws[:n], sources[:n]
@@ -202,13 +202,19 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                       f"row {rr.code} is not part of the {template} table; not read")
         else:
             seen[rr.code] = rr
-    # A row printing anything past the table's widest row shows a column too many somewhere in the table's grid (a
-    # header cut in two, a stray cell): the values after it sit one place off, so blank cells at the end of the
-    # other rows are not known to be spare, and those rows are not read by position either. (Table 二's rows are of
-    # 1 to 3 columns: a "/" in a column a row does not have is no sign of one.)
+    # A row printing a number past its own columns, or anything past the table's widest row, shows a column too
+    # many somewhere in the table's grid (a header cut in two, a stray cell): the values after it sit one place off,
+    # so blank cells at the end of the other rows are not known to be spare, and those rows are not read by position
+    # either. (Table 二's rows are of 1 to 3 columns: a "/" in a column a row does not have is no sign of one.)
+    width = max(map(len, plan.values()))
+
     def spare() -> bool:
-        width = max(map(len, plan.values()))
-        return not any(rr.cells is not None and any(map(values.clean, rr.cells[0][width:])) for rr in seen.values())
+        return not any(
+            rr.cells is not None
+            and (any(map(values.clean, rr.cells[0][width:]))
+                 or any(values.parse(raw)[1] == "number" for raw in rr.cells[0][len(plan[code]) : width]))
+            for code, rr in seen.items()
+        )  # fmt: skip
 
     glued: dict[str, tuple[locate.RowRead, list, list]] = {}
     for code, cols in plan.items():
@@ -458,10 +464,10 @@ def _unlabelled(b: _Builder, table: str, rows: list[tuple[str, str]]) -> None:
         if c.table == table:
             printed[c.row] = printed.get(c.row, False) or c.kind != "blank"
     empty = [row for row, any_printed in printed.items() if not any_printed]
+    marked = f"the rows printing none ({', '.join(empty)}) are marked ambiguous" if empty else "no row prints none"
     for values_printed, source in rows:
         b.finding("READ_UNLABELLED", "warning", table, "", "", f"values {values_printed!r} ({source}) are printed "
-                  f"without a row label; not read, and the rows printing none ({', '.join(empty) or 'none'}) are "
-                  "marked ambiguous")
+                  f"without a row label; not read, and {marked}")
     b.cells = [c._replace(kind="ambiguous") if c.table == table and c.row in empty else c for c in b.cells]
 
 

@@ -234,7 +234,7 @@ def test_a_file_over_the_time_limit_is_listed_and_read_again_next_time(tmp_path,
     folder.mkdir()
     seed = RAW / "ankang-natural-resources-2020.txt"
     shutil.copy(seed, folder)
-    # the report printed 300 times over: about 2 s to read here, 0.3 s only on a machine some 7 times faster, while
+    # the report printed 300 times over: about 2 s to read here, 0.3 s only on a machine some 6 times faster, while
     # the report itself takes about 5 ms (the Huai'an PDF, 0.5 s here, was too close to a limit on a faster machine)
     (folder / "long.txt").write_text(seed.read_text(encoding="utf-8") * 300, encoding="utf-8")
     reports = build_corpus(folder, tmp_path / "out", jobs=2, progress=False, time_limit=0.3).set_index("file")

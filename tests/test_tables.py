@@ -17,6 +17,7 @@ from disclosure_utils.sources import load_document
 from disclosure_utils.tables import recognise
 
 from .conftest import RAW, expected, reports_dir
+from .expected_cells import assert_exact
 
 
 def _doc(text: str) -> Document:
@@ -482,6 +483,40 @@ def test_values_printed_without_a_row_label_leave_the_rows_printing_none_ambiguo
              "not_processed_confirm", "other_disposition"}  # fmt: skip
     assert set(cells[cells.kind == "ambiguous"].index.get_level_values("row")) == empty
     assert cells.value["denied_process_info", "org_commercial"] == 1  # the rows printing values are read
+
+
+def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():
+    """A v2019 table 二 with a stray column after each row's first value, its 3-column rows ending in blanks: only
+    行政事业性收费 (2 columns) prints a number past its own columns, inside the widest row's. Dropping the other rows'
+    last blank would read 本年新公开数量 as blank and the total one place off."""
+    grid = Grid((_grid_row("第二十条第（一）项"), _grid_row("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"),
+                 _grid_row("规章", "13", "", "13", ""), _grid_row("规范性文件", "60", "", "60", ""),
+                 _grid_row("第二十条第（八）项"), _grid_row("信息内容", "上一年项目数量", "本年增/减"),
+                 _grid_row("行政事业性收费", "0", "", "0")), "table 1")  # fmt: skip
+    cells = recognise(Document("t2.html", "html", [grid])).cells
+    assert set(cells[cells.row.isin(["rules", "normative_docs", "admin_fees"])].kind) == {"ambiguous"}
+
+
+@pytest.mark.parametrize(
+    ("where", "html"),
+    [("after the tables", "<table><tr><td>2020</td><td>01</td><td>31</td></tr></table>"),
+     ("under table 三's header", "<tr><td></td><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td><td>6</td><td>7</td></tr>")],
+    ids=["date-grid", "column-numbers"],
+)  # fmt: skip
+def test_numbers_that_are_no_rows_values_leave_the_read_alone(where, html, tmp_path):
+    """An unlabelled row is taken for values parted from their label only in a grid holding labelled rows of the
+    table, and not when it numbers the columns (1 2 3 …)."""
+    page = (reports_dir() / "shanghai-gov-office-2019.html").read_text(encoding="utf-8")
+    header_end = "<p align=\"center\">其他</p></td></tr>"
+    if where == "after the tables":
+        page = page.replace("</body>", html + "</body>") if "</body>" in page else page + html
+    else:
+        assert page.count(header_end) == 1
+        page = page.replace(header_end, header_end + html)
+    (path := tmp_path / "page.html").write_text(page, encoding="utf-8")
+    report = du.read_report(path)
+    assert not (report.findings.check == "READ_UNLABELLED").any()
+    assert_exact(report.cells, "shanghai-gov-office-2019")
 
 
 def test_running_text_without_any_row_label_has_no_rows():

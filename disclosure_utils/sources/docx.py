@@ -16,6 +16,7 @@ the row's w:tc).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import docx
@@ -29,6 +30,7 @@ MAX_RATIO = 100  # how many times its compressed size one member may expand to
 MAX_MEMBERS = 10_000  # files in the package
 MAX_SPAN = 1000  # a w:gridSpan is read as at most this many columns, as HTML reads a colspan
 
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _NOT_PRINTED = frozenset({f"{_MC}Fallback", f"{_W}tabs", f"{_W}moveFrom", f"{_W}del"})
@@ -52,7 +54,8 @@ def read_docx(data: bytes, path: str) -> Document:
     try:
         body = docx.Document(io.BytesIO(data)).element.body
     except Exception as exc:  # python-docx / lxml / zipfile fail in many ways on a broken package
-        raise ReportError(path, f"the DOCX is damaged: its Word parts cannot be read ({type(exc).__name__}: {exc})") from None
+        reason = _ADDRESS.sub("", f"{type(exc).__name__}: {exc}")  # an object's address differs from run to run
+        raise ReportError(path, f"the DOCX cannot be opened as a Word document ({reason})") from None
     if body is None:
         raise ReportError(path, "the DOCX has no document body (w:body), so no text")
     blocks: list[Block] = []
