@@ -163,7 +163,7 @@ def test_a_zip_needing_a_newer_zip_version_is_damaged():
         reader.read_docx(bytes(data), "newer.docx")
 
 
-def test_a_huge_grid_span_is_read_as_at_most_max_span_columns():
+def test_a_huge_grid_span_is_read_as_at_most_max_colspan_columns():
     """A gridSpan of 2**31 took minutes, clearing the merge state one column at a time."""
     first = b'<w:gridSpan w:val="7"/>'  # 申请人情况 over table 三's seven applicant columns
     original = docx_bytes("huaian-gov-2024")
@@ -171,7 +171,7 @@ def test_a_huge_grid_span_is_read_as_at_most_max_span_columns():
     doc = reader.read_docx(_with_document(lambda xml: xml.replace(first, b'<w:gridSpan w:val="2147483648"/>', 1)),
                            "span.docx")  # fmt: skip
     cells = {c.text: c for grid in doc.grids for row in grid.rows for c in row}
-    assert cells["申请人情况"].colspan == reader.MAX_SPAN == 1000
+    assert cells["申请人情况"].colspan == reader.MAX_COLSPAN == 1000
     assert [g.rows[-1] for g in doc.grids] == [g.rows[-1] for g in read("huaian-gov-2024").grids]
 
 

@@ -10,6 +10,7 @@ from ..document import Document
 from ..errors import ReportError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a report larger than this is refused, not read
+MAX_COLSPAN = 1000  # columns one cell may span: HTML's limit on a colspan, which a DOCX w:gridSpan is held to too
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a legacy .doc/.wps or an encrypted DOCX: the DOCX reader says so
 
 

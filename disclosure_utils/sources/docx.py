@@ -5,12 +5,12 @@ member expanding more than MAX_RATIO times, encrypted members, or no word/docume
 python-docx then opens the package (its lxml parser resolves no entities and loads no DTD or network
 resource; zipfile never unpacks more than a member's declared size).
 
-Tables keep their merged cells: w:gridSpan is the colspan (at most MAX_SPAN), a w:vMerge run of cells is one cell whose
-rowspan counts the rows it covers (its text printed once; text in a continuation cell, which Word
-does not show apart, is appended), as in HTML. A table whose cells hold tables is page layout: the
-paragraphs and tables inside it are read in its place. Sources: "docx paragraph N" (N counts the
-paragraphs in reading order, empty ones too), "docx table T" and "docx table T row R cell C" (C counts
-the row's w:tc).
+Tables keep their merged cells: w:gridSpan is the colspan (at most MAX_COLSPAN), a w:vMerge run of
+cells is one cell whose rowspan counts the rows it covers (its text printed once; text in a continuation
+cell, which Word does not show apart, is appended), as in HTML. A table whose cells hold tables is page
+layout: the paragraphs and tables inside it are read in its place. Sources: "docx paragraph N" (N counts
+the paragraphs in reading order, empty ones too), "docx table T" and "docx table T row R cell C" (C
+counts the row's w:tc).
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ import docx
 
 from ..document import Block, Cell, Document, Grid, Paragraph
 from ..errors import ReportError
-from . import OLE_MAGIC
+from . import MAX_COLSPAN, OLE_MAGIC
 
 MAX_UNPACKED = 100 * 1024 * 1024  # bytes the whole package may unpack to
 MAX_RATIO = 100  # how many times its compressed size one member may expand to
 MAX_MEMBERS = 10_000  # files in the package
-MAX_SPAN = 1000  # a w:gridSpan is read as at most this many columns, as HTML reads a colspan
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -198,14 +197,14 @@ def _grid(tbl, t: int) -> Grid:
         row: list[dict] = []
         for c, tc in enumerate(_within(tr, f"{_W}tc"), 1):
             tcpr = tc.find(f"{_W}tcPr")
-            span = _int(tcpr, f"{_W}gridSpan", 1, MAX_SPAN)
+            span = _int(tcpr, f"{_W}gridSpan", 1, MAX_COLSPAN)
             text = _cell_text(tc)
             target = above.get(col)
             if _merge(tcpr, f"{_W}vMerge") == "continue" and target is not None and target["colspan"] == span:
                 target["rowspan"] += 1
                 target["text"] = "\n".join(x for x in (target["text"], text) if x)
             elif _merge(tcpr, f"{_W}hMerge") == "continue" and row:
-                row[-1]["colspan"] = min(row[-1]["colspan"] + span, MAX_SPAN)
+                row[-1]["colspan"] = min(row[-1]["colspan"] + span, MAX_COLSPAN)
                 row[-1]["text"] = "\n".join(x for x in (row[-1]["text"], text) if x)
             else:
                 cell = dict(text=text, source=f"docx table {t} row {r} cell {c}", colspan=span, rowspan=1)

@@ -15,6 +15,7 @@ from lxml import etree
 
 from ..document import Block, Cell, Document, Grid, Paragraph, from_fields
 from ..errors import ReportError
+from . import MAX_COLSPAN
 
 MAX_HTML_DEPTH = 200  # element nesting deeper than this is refused (report pages stay far below it)
 MAX_CELL_CHARS = 400  # a longer cell is page layout, not a table cell (report labels are < 100 characters)
@@ -53,7 +54,7 @@ _BLOCK = frozenset({
 })  # fmt: skip
 _FOOTNOTE = frozenset({"sup", "sub"})
 _NUMBERS = tuple(map(str, range(1000)))  # cell numbers as text: a lookup costs less than formatting an int
-_SPANS = {str(n): n for n in range(1, 1001)}  # spans as most pages print them, within either limit
+_SPANS = {str(n): n for n in range(1, MAX_COLSPAN + 1)}  # spans as most pages print them, within either limit
 
 
 def read_html(data: bytes, path: str) -> Document:
@@ -205,7 +206,7 @@ def _grids(root: etree._Element, cut: etree._Element | None = None) -> tuple[dic
                 texts.append(text := _cell_text(td))
                 names = td.keys()  # most cells have no span (many no attribute): one read, not one per span
                 row.append(from_fields(Cell, (text, at + _NUMBERS[c] if c < 1000 else f"{at}{c}",
-                                              _span(td.get("colspan"), 1000) if "colspan" in names else 1,
+                                              _span(td.get("colspan"), MAX_COLSPAN) if "colspan" in names else 1,
                                               _span(td.get("rowspan"), 65534) if "rowspan" in names else 1)))
             rows.append(tuple(row))
         if not any(texts):
