@@ -410,24 +410,32 @@ def test_read_shape_names_a_cell_holding_two_values_whatever_blanks_trail_the_ro
     assert message == "a cell of the row holds several values (10 2 | 5万元 | ); marked ambiguous"
 
 
+def _shanghai_with_requests_rows(edit) -> Document:
+    """Shanghai's HTML report with each row of its table-三 grid replaced by the rows `edit(row)` gives."""
+    doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
+    blocks = [
+        Grid(tuple(new for row in block.rows for new in edit(row)), block.source)
+        if isinstance(block, Grid) and any("申请人情况" in c.text for row in block.rows for c in row)
+        else block
+        for block in doc.blocks
+    ]
+    return Document(doc.path, doc.format, blocks, doc.title)
+
+
 def test_a_table_with_a_column_too_many_is_not_read_by_position_after_blank_cells_are_dropped():
     """Shanghai's table 三 with an empty cell after the first value of each row that prints one, as a PDF header cut
     in two prints it: rows with a printed 总计 show the column too many; rows ending in a blank (（一）予以公开)
     would, with that blank dropped, put 12 under 科研机构 and 1 under 总计. The rows with the extra cell are
     ambiguous; the others, with all seven cells, are read as printed."""
-    doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
-    grids, widened = [], set()
-    for block in doc.blocks:
-        if isinstance(block, Grid) and any("申请人情况" in c.text for row in block.rows for c in row):
-            rows = []
-            for row in block.rows:
-                if len(row) > 7 and values.clean(row[-7].text) and values.is_value_text(row[-7].text):
-                    widened.add(labels.row_code("requests", norm(row[-8].text)))
-                    row = (*row[:-6], Cell("", "inserted"), *row[-6:])
-                rows.append(row)
-            block = Grid(tuple(rows), block.source)
-        grids.append(block)
-    got = recognise(Document(doc.path, doc.format, grids, doc.title))
+    widened = set()
+
+    def widen(row):
+        if len(row) > 7 and values.clean(row[-7].text) and values.is_value_text(row[-7].text):
+            widened.add(labels.row_code("requests", norm(row[-8].text)))
+            return [(*row[:-6], Cell("", "inserted"), *row[-6:])]
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(widen))
     cells = got.cells[got.cells.table == "requests"].set_index(["row", "column"])
     printed = {(c["row"], c["column"]): c["value"] for c in expected("shanghai-gov-office-2019")["cells"]
                if c["table"] == "requests"}  # fmt: skip
@@ -462,19 +470,13 @@ def test_a_mark_in_a_column_a_table_2_row_does_not_have_leaves_the_other_rows_re
 def test_values_printed_without_a_row_label_leave_the_rows_printing_none_ambiguous():
     """Shanghai's table 三 with the values of 5.属于三类内部事务信息 on a row of their own, as a PDF line of digits
     parted from its label reads: the labelled row prints nothing, and was read as blank without a word."""
-    doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
-    grids = []
-    for block in doc.blocks:
-        if isinstance(block, Grid) and any("申请人情况" in c.text for row in block.rows for c in row):
-            rows = []
-            for row in block.rows:
-                if row[0].text == "5.属于三类内部事务信息":
-                    rows += [(row[0], *(Cell("", c.source) for c in row[1:])), tuple(row[1:])]
-                else:
-                    rows.append(row)
-            block = Grid(tuple(rows), block.source)
-        grids.append(block)
-    got = recognise(Document(doc.path, doc.format, grids, doc.title))
+
+    def part(row):
+        if row[0].text == "5.属于三类内部事务信息":
+            return [(row[0], *(Cell("", c.source) for c in row[1:])), row[1:]]
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(part))
     cells = got.cells[got.cells.table == "requests"].set_index(["row", "column"])
     (message,) = got.findings[got.findings.check == "READ_UNLABELLED"].message
     assert message.startswith("values '5 |  |  |  |  |  | ' (table 2 row 12 cell 2) are printed without a row label")
@@ -507,12 +509,9 @@ def test_numbers_that_are_no_rows_values_leave_the_read_alone(where, html, tmp_p
     """An unlabelled row is taken for values parted from their label only in a grid holding labelled rows of the
     table, and not when it numbers the columns (1 2 3 …)."""
     page = (reports_dir() / "shanghai-gov-office-2019.html").read_text(encoding="utf-8")
-    header_end = "<p align=\"center\">其他</p></td></tr>"
-    if where == "after the tables":
-        page = page.replace("</body>", html + "</body>") if "</body>" in page else page + html
-    else:
-        assert page.count(header_end) == 1
-        page = page.replace(header_end, header_end + html)
+    at = "</body>" if where == "after the tables" else "<p align=\"center\">其他</p></td></tr>"  # table 三's header ends
+    assert page.count(at) == 1
+    page = page.replace(at, html + at) if at == "</body>" else page.replace(at, at + html)
     (path := tmp_path / "page.html").write_text(page, encoding="utf-8")
     report = du.read_report(path)
     assert not (report.findings.check == "READ_UNLABELLED").any()
