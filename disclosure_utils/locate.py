@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from . import labels, values
 from .codebook import codes
-from .document import Document, from_fields
+from .document import Document, Grid, from_fields
 
 
 class RowRead(NamedTuple):
@@ -29,6 +29,7 @@ class RowRead(NamedTuple):
     run: str | None  # running text holding the row's values
     source: str
     cut: bool = False  # the text ends inside the run (a download cut short): its last values may be lost
+    grid: str = ""  # a grid printing digits between the label and its run (or the next label): where values may be
 
 
 @dataclass
@@ -67,6 +68,7 @@ def _prints_value(texts: tuple[str, ...]) -> bool:
 
 
 _CAPTION = re.compile(labels.CAPTION)
+_DIGIT = re.compile(r"\d")
 _COLUMN_NUMBERS = tuple(map(str, range(1, 100)))
 
 
@@ -125,7 +127,7 @@ def from_grids(doc: Document) -> Located:
                     continue
                 for i, code in enumerate(labels.REVIEW_GROUPS):
                     part = (raws[5 * i : 5 * i + 5], sources[5 * i : 5 * i + 5])
-                    out.rows.append(from_fields(RowRead, (ctx, code, part, None, sources[5 * i], False)))
+                    out.rows.append(from_fields(RowRead, (ctx, code, part, None, sources[5 * i], False, "")))
                 continue
             code = labels.row_code(ctx, key) if key else None
             if code is None:
@@ -139,24 +141,30 @@ def from_grids(doc: Document) -> Located:
             labelled.add(ctx)
             if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
-                out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False)))
+                out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False, "")))
         out.unlabelled += [u for u in unlabelled if u[0] in labelled]
     return out
 
 
 class _Text:
-    """All paragraphs as one normalised string, with a map back to each paragraph's source."""
+    """All paragraphs as one normalised string, with a map back to each paragraph's source, and where the grids
+    printing digits stand in it (`grids`: (offset of the paragraph after it, or the end, source) of each)."""
 
     def __init__(self, doc: Document):
-        parts, self.starts, self.sources = [], [], []
+        parts, self.starts, self.sources, grids = [], [], [], []
         pos = 0
-        for p in doc.paragraphs:
+        for p in doc.blocks:
+            if isinstance(p, Grid):
+                if any(_DIGIT.search(c.text) for row in p.rows for c in row):
+                    grids.append((pos, p.source))
+                continue
             t = labels.norm_spaced(p.text)
             self.starts.append(pos)
             self.sources.append(p.source)
             parts.append(t)
             pos += len(t) + 1
         self.s = "\n".join(parts)
+        self.grids = [(min(at, len(self.s)), source) for at, source in grids]
 
     def where(self, a: int, b: int) -> str:
         if not self.starts:
@@ -197,7 +205,8 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
-        rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s))))
+        grid = next((source for at, source in text.grids if kw_end <= at <= a), "")
+        rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), grid)))
     return rows
 
 

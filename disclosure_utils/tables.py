@@ -238,6 +238,13 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
+        if rr.grid:  # a PDF row's digits parted from its label, say: what the text prints after it may be another's
+            printed = f"its values {rr.run!r}" if rr.run else "the next label"
+            b.finding("READ_DISPLACED", "warning", table, code, "", f"a grid printing digits ({rr.grid}) stands "
+                      f"between the row's label and {printed}: its values may be in it; marked ambiguous")
+            for col in cols:
+                b.ambiguous(table, code, col, rr.run or "", rr.source)
+            continue
         if rr.cut:
             _cut(b, rr, [(code, cols)], template)
             continue

@@ -16,7 +16,7 @@ from disclosure_utils.sources import pdf
 from disclosure_utils.values import is_value_text
 
 from .conftest import reports_dir
-from .expected_cells import assert_exact
+from .expected_cells import assert_exact, expected_cells
 from .report_fixtures import Spec, _Writer, content, pdf_bytes, printed, table3
 
 HUAIAN = "huaian-gov-2024"
@@ -186,6 +186,34 @@ def test_borderless_fixture_reads_the_same_with_digits_set_off_their_labels_base
 
     monkeypatch.setattr(pdf, "_parse_pages", set_off)
     assert_cells(pdf.read_pdf(pdf_bytes(name, ruled=False, breaks=BREAKS[name]), f"{name}.pdf"), name)
+
+
+@pytest.mark.parametrize("dy", [3.0, 3.5])  # past 0.35 em of the 8 pt table text: digits and labels part
+def test_a_row_whose_digits_part_from_its_label_into_a_grid_is_ambiguous_not_blank(dy, monkeypatch):
+    """Digits set this far below their labels part from them: table 三's header and first label are left as
+    text, its digits start a grid. Read from the text, the label was followed by nothing but the next label, and
+    the row's seven cells read blank where 3001 … 3119 are printed."""
+    parse = pdf._parse_pages
+
+    def set_off(data, path, ruled):
+        raws = parse(data, path, ruled)
+        for c in (c for raw in raws for c in raw.chars if c["text"].isascii()):
+            c["top"] += dy
+            c["bottom"] += dy
+        return raws
+
+    monkeypatch.setattr(pdf, "_parse_pages", set_off)
+    doc = pdf.read_pdf(pdf_bytes(HUAIAN, ruled=False), f"{HUAIAN}.pdf")
+    got = tables.recognise(doc)
+    cells = got.cells[got.cells.row == "new_received"]
+    assert len(cells) == 7 and set(cells.kind) == {"ambiguous"}
+    (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
+    grid = next(g for g in doc.grids if any(c.text == "3119" for row in g.rows for c in row))
+    assert f"({grid.source})" in message and message.endswith("the next label: its values may be in it; marked ambiguous")
+    expected = {(c.table, c.row, c.column): c for c in expected_cells(HUAIAN).itertuples()}
+    for c in got.cells.itertuples():  # whatever else is read is printed so, or not read
+        if c.kind != "ambiguous" and (want := expected.get((c.table, c.row, c.column))) is not None:
+            assert c.kind == want.kind and (c.kind == "blank" or c.value == want.value), (c, want)
 
 
 @pytest.mark.parametrize(

@@ -487,6 +487,31 @@ def test_values_printed_without_a_row_label_leave_the_rows_printing_none_ambiguo
     assert cells.value["denied_process_info", "org_commercial"] == 1  # the rows printing values are read
 
 
+@pytest.mark.parametrize("values_after", [True, False], ids=["values-after-the-grid", "values-in-the-grid"])
+def test_a_grid_between_a_rows_label_and_its_values_leaves_the_row_ambiguous(values_after):
+    """Pingtan 2022's glued text with a grid of digits just after 一、本年新收政府信息公开申请数量, as a PDF whose
+    row of digits parted from its label reads: what the text prints after the grid (713000074, or nothing before
+    the next label) may be another's, so the row is not read; every other row is."""
+    doc = load_document(RAW / "pingtan-2022.txt")
+    label = "一、本年新收政府信息公开申请数量 "
+    (i,) = [k for k, p in enumerate(doc.paragraphs) if label in p.text]
+    paragraph = doc.paragraphs[i]
+    head, tail = paragraph.text.split(label)
+    tail = tail if values_after else tail.removeprefix("713000074")
+    grid = Grid((_grid_row("71", "3", "0", "0", "0", "0", "74"),), "page 2 box 1,2,3,4")
+    at = doc.blocks.index(paragraph)
+    doc.blocks[at : at + 1] = [Paragraph(head + label, paragraph.source), grid, Paragraph(tail, paragraph.source)]
+    got = recognise(doc)
+    cells = got.cells[got.cells.table == "requests"]
+    assert set(cells[cells.kind == "ambiguous"].row) == {"new_received"}
+    (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
+    printed = "its values '713000074'" if values_after else "the next label"
+    assert message == (f"a grid printing digits (page 2 box 1,2,3,4) stands between the row's label and {printed}: "
+                       "its values may be in it; marked ambiguous")
+    cells = cells[cells.row != "new_received"].set_index(["row", "column"])
+    assert cells.value["disposition_total", "total"] == 75 and cells.value["granted", "natural_person"] == 21
+
+
 def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():
     """A v2019 table 二 with a stray column after each row's first value, its 3-column rows ending in blanks: only
     行政事业性收费 (2 columns) prints a number past its own columns, inside the widest row's. Dropping the other rows'
