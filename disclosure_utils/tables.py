@@ -190,13 +190,25 @@ def _grid_parts(
     return None, " ".join(map(values.clean, raws)), True
 
 
+def _printed(rr: locate.RowRead) -> str:
+    """What a row prints after its label: its value cells (cleaned, joined by " | "), or its run of glued text."""
+    return " | ".join(map(values.clean, rr.cells[0])) if rr.cells is not None else rr.run or ""
+
+
 def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -> None:
     plan = layout(table, template)
     seen: dict[str, locate.RowRead] = {}
+    twice: set[str] = set()  # rows printed twice with different values: which printing is the row's is unknown
     for rr in rows:
         if rr.code in seen:
-            b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "",
-                      f"row printed twice ({seen[rr.code].source}; {rr.source}); the first is kept")
+            first = seen[rr.code]
+            if _printed(rr) == _printed(first):
+                b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "",
+                          f"row printed twice ({first.source}; {rr.source}); the first is kept")
+            else:
+                b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "", f"row printed twice with other values "
+                          f"({_printed(first)!r} at {first.source}; {_printed(rr)!r} at {rr.source}); marked ambiguous")
+                twice.add(rr.code)
         elif rr.code not in plan:
             b.finding("READ_UNEXPECTED_ROW", "warning", table, rr.code, "",
                       f"row {rr.code} is not part of the {template} table; not read")
@@ -222,12 +234,16 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         if rr is None:
             b.finding("READ_MISSING_ROW", "warning", table, code, "", f"row {code} not found in the {template} table")
             continue
+        if code in twice:
+            for col in cols:
+                b.ambiguous(table, code, col, _printed(rr), rr.source)
+            continue
         if rr.cells is not None:
             parts, run, merged = _grid_parts(rr, len(cols), spare)
             if parts is not None:
                 b.cells_of(table, code, zip(cols, *parts, strict=True), template)
                 continue
-            printed = " | ".join(map(values.clean, rr.cells[0]))
+            printed = _printed(rr)
             if run is None:
                 shape = (f"a cell of the row holds several values ({printed})" if merged else
                          f"row has {len(rr.cells[0])} value cells ({printed}) where the {template} table has {len(cols)}")

@@ -512,6 +512,31 @@ def test_a_grid_between_a_rows_label_and_its_values_leaves_the_row_ambiguous(val
     assert cells.value["disposition_total", "total"] == 75 and cells.value["granted", "natural_person"] == 21
 
 
+@pytest.mark.parametrize("same", [True, False], ids=["same-values", "other-values"])
+def test_a_row_printed_twice_is_read_only_when_both_print_the_same(same):
+    """Shanghai's table 三 with 5.属于三类内部事务信息 printed again under it, as a PDF label broken over two lines
+    can give (each half names the row): with other values, keeping the first printing was a guess."""
+
+    def twice(row):
+        if row[0].text == "5.属于三类内部事务信息":
+            again = row if same else (row[0], *(Cell("", c.source) for c in row[1:]))
+            return [row, again]
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(twice))
+    cells = got.cells[(got.cells.table == "requests") & (got.cells.row == "denied_internal_affairs")]
+    (message,) = got.findings[got.findings.check == "READ_DUPLICATE_ROW"].message
+    if same:
+        assert list(cells.raw) == ["5", "", "", "", "", "", ""] and message.endswith("the first is kept")
+    else:
+        assert set(cells.kind) == {"ambiguous"}
+        assert message.startswith("row printed twice with other values ('5 |  |  |  |  |  | ' at table 2 row 12")
+        assert message.endswith("; marked ambiguous")
+    plain = recognise(_shanghai_with_requests_rows(lambda row: [row])).cells
+    rest = [cells[cells.row != "denied_internal_affairs"] for cells in (got.cells, plain)]
+    assert rest[0].equals(rest[1])  # every other row is read as without the row printed twice
+
+
 def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():
     """A v2019 table 二 with a stray column after each row's first value, its 3-column rows ending in blanks: only
     行政事业性收费 (2 columns) prints a number past its own columns, inside the widest row's. Dropping the other rows'
