@@ -11,8 +11,10 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw
 
 from disclosure_utils import tables
+from disclosure_utils.document import Document
 from disclosure_utils.errors import ReportError
 from disclosure_utils.sources import pdf
+from disclosure_utils.sources.pdf_page import _group_lines
 from disclosure_utils.values import is_value_text
 
 from .conftest import reports_dir
@@ -119,6 +121,49 @@ def test_huaian_read_without_rules_gives_the_same_rows():
 @pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "text-only"])
 def test_huaian_recognises_to_expected_cells(ruled):
     assert_cells(huaian(ruled), HUAIAN)
+
+
+def _spilt(monkeypatch, digits: str, side: str) -> Document:
+    """The Huai'an PDF with the one number printed as `digits` moved so that 40 % of it lies over its ruled cell's
+    left or right rule, as a number too wide for its cell spills out."""
+    parse = pdf._parse_pages
+
+    def spill(data, path, ruled):
+        raws = parse(data, path, ruled)
+        run, cell = min(
+            ((run, b) for raw in raws for ln in _group_lines(raw.chars, raw.number) for run in ln.runs
+             for _, cells in raw.ruled for b in cells
+             if run.text == digits and b[0] <= run.x0 and run.x1 <= b[2] and b[1] <= run.top and run.bottom <= b[3]),
+            key=lambda found: (found[0].page, found[0].top),
+        )  # the first printed  # fmt: skip
+        width = run.x1 - run.x0
+        dx = cell[0] - 0.4 * width - run.x0 if side == "left" else cell[2] - 0.6 * width - run.x0
+        for c in run.chars:
+            c["x0"] += dx
+            c["x1"] += dx
+        return raws
+
+    monkeypatch.setattr(pdf, "_parse_pages", spill)
+    return pdf.read_pdf(huaian_bytes(), f"{HUAIAN}.pdf")
+
+
+@pytest.mark.parametrize(
+    ("digits", "side", "row", "read"),
+    [("3985758", "left", "admin_penalty", False),  # over the rule to its label: 行政处罚 3 | 985758
+     ("3119", "right", "new_received", True),  # over the table's edge: 31, the 19 left out of the table
+     ("53", "left", "new_received", True)],  # over the rule to 3001: 3001 5 | 3
+)  # fmt: skip
+def test_huaian_a_number_spilling_over_a_rule_is_not_read_cut(digits, side, row, read, monkeypatch):
+    """A number too wide for its ruled cell, printed over the rule: its digits went each to the cell their centre
+    is in, and the row was read with a number cut in two. Now the cells it is printed across are one: the table's
+    edge keeps it whole, two value cells as one are cut by the reading rules (3001 53: a glued cell), and a label
+    cell holding the number is no row read (a warning says the row is missing). Every other cell reads as printed."""
+    got = tables.recognise(_spilt(monkeypatch, digits, side))
+    expected = {(c.table, c.row, c.column): c.value for c in expected_cells(HUAIAN).itertuples()}
+    if not read:
+        assert f"row {row} not found in the v2021 table" in set(got.findings.message)
+        expected = {key: value for key, value in expected.items() if key[1] != row}
+    assert {(c.table, c.row, c.column): c.value for c in got.cells.itertuples()} == expected
 
 
 def test_huaian_paragraphs_in_reading_order_without_page_numbers():

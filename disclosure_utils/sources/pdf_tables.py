@@ -172,8 +172,60 @@ def _at(coords: list[float], v: float) -> int:
 # --- ruled tables --------------------------------------------------------------------------------------
 
 
+_NUMBER_CHARS = frozenset("0123456789.,")
+_NUMBER_GAP = 0.15  # ems: digits set closer than this are one number (`_join` sets no space between them)
+
+
+def _numbers(chars: list[dict], page: int) -> list[list[dict]]:
+    """The chars of each number of two or more digits, as printed on one line without a gap."""
+    out = []
+    for line in _group_lines(chars, page):
+        run: list[dict] = []
+        for ch in [*line.chars, None]:
+            digit = ch is not None and ch["text"] in _NUMBER_CHARS
+            if digit and run and ch["x0"] - run[-1]["x1"] <= _NUMBER_GAP * max(ch["size"], run[-1]["size"]):
+                run.append(ch)
+                continue
+            if sum(c["text"].isdigit() for c in run) > 1:
+                out.append(run)
+            run = [ch] if digit else []
+    return out
+
+
+def _joined_over_rules(boxes: list[tuple[float, ...]], held: list[list[dict]], cell_of: dict[int, int],
+                       numbers: list[list[dict]]) -> list[tuple[tuple[float, ...], list[dict], bool]]:
+    """(box, chars, joined) of each cell, the cells a number is printed across joined into one: a number too wide
+    for its cell spills over a rule, and which cell it is in is not known. The row then has one cell for two, which
+    the recogniser cuts by its rules as glued values (or leaves ambiguous), never a number cut in two (行政处罚 3 |
+    985758 for 3985758). A number's digits past the table's edge are the edge cell's."""
+    root = list(range(len(boxes)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            i = root[i]
+        return i
+
+    extra: dict[int, list[dict]] = {}
+    for number in numbers:
+        inside = sorted({find(cell_of[id(c)]) for c in number if id(c) in cell_of})
+        if not inside:
+            continue
+        for i in inside[1:]:
+            root[i] = inside[0]
+        extra.setdefault(inside[0], []).extend(c for c in number if id(c) not in cell_of)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(find(i), []).append(i)
+    out = []
+    for members in groups.values():
+        box = tuple(f(boxes[i][k] for i in members) for k, f in enumerate((min, min, max, max)))
+        chars = [ch for i in members for ch in (*held[i], *extra.get(i, ()))]
+        out.append((box, chars, len(members) > 1))
+    return out
+
+
 def _ruled_tables(raw: _Raw) -> list[_Table]:
-    """Tables drawn by ruling lines, each char in the cell that holds its centre."""
+    """Tables drawn by ruling lines, each char in the cell that holds its centre (`_joined_over_rules`)."""
     found = []
     for (x0, top, x1, bottom), cells_found in raw.ruled:
         boxes = sorted(cells_found, key=lambda b: (b[1], b[0]))
@@ -182,16 +234,21 @@ def _ruled_tables(raw: _Raw) -> list[_Table]:
             # piece a page break left alone, joined to the table beside it)
         mine = [c for c in raw.chars if x0 <= _cx(c) <= x1 and top <= _cy(c) <= bottom]
         held: list[list[dict]] = [[] for _ in boxes]
+        cell_of: dict[int, int] = {}
         for ch in mine:
             cx, cy = _cx(ch), _cy(ch)
             for i, (bx0, btop, bx1, bbottom) in enumerate(boxes):
                 if bx0 <= cx <= bx1 and btop <= cy <= bbottom:
                     held[i].append(ch)
+                    cell_of[id(ch)] = i
                     break
+        band = [c for c in raw.chars if top <= _cy(c) <= bottom]
+        joined = _joined_over_rules(boxes, held, cell_of, _numbers(band, raw.number))
+        mine = [ch for _, chars, _ in joined for ch in chars]
         cells = []
-        for (bx0, btop, bx1, bbottom), cs in zip(boxes, held, strict=True):
+        for (bx0, btop, bx1, bbottom), cs, spilt in joined:
             lines = _group_lines(cs, raw.number)
-            if any(sum(_is_value(r.text) for r in ln.runs) > 1 for ln in lines):
+            if not spilt and any(sum(_is_value(r.text) for r in ln.runs) > 1 for ln in lines):
                 break  # numbers of several columns in one cell: the value columns are not ruled apart
             text = "\n".join(ln.text for ln in lines)
             cells.append(_TCell(bx0, bx1, btop, bbottom, text, [_Box(raw.number, bx0, btop, bx1, bbottom)]))
