@@ -15,7 +15,7 @@ from itertools import compress
 from operator import itemgetter, not_
 from typing import NamedTuple
 
-from . import labels, values
+from . import labels, split, values
 from .codebook import codes
 from .document import Document, Grid, from_fields
 
@@ -29,7 +29,7 @@ class RowRead(NamedTuple):
     run: str | None  # running text holding the row's values
     source: str
     cut: bool = False  # the text ends inside the run (a download cut short): its last values may be lost
-    grid: str = ""  # a grid printing digits between the label and its run (or the next label): where values may be
+    doubt: str = ""  # why what the row prints may not be its values (READ_DISPLACED): then they are not read
 
 
 @dataclass
@@ -69,6 +69,8 @@ def _prints_value(texts: tuple[str, ...]) -> bool:
 
 _CAPTION = re.compile(labels.CAPTION)
 _DIGIT = re.compile(r"\d")
+# a number after a label's words, not an ordinal (1. 2、): no template label holds one; a value printed with it may
+_NUMBER_IN_LABEL = re.compile(r"(?:[^\W\d_]|[)）])\s*[0-9]+(?:\.[0-9]+)?(?![0-9.、．])")
 _COLUMN_NUMBERS = tuple(map(str, range(1, 100)))
 
 
@@ -125,9 +127,12 @@ def from_grids(doc: Document) -> Located:
                 if len(raws) > 15:  # a cell too many, blank or not: which one is unknown, so none is read
                     out.unknown.append((ctx, f"unlabelled row of {len(raws)} value cells (table 四 has 15)", sources[0]))
                     continue
+                # a cell holding several values took them from a cell beside it, maybe in the next group: none is read
+                doubt = (f"a cell of table 四's row holds several values ({' | '.join(map(values.clean, raws))}): one "
+                         "was printed into a cell beside its own") if split.holds_several(raws) else ""
                 for i, code in enumerate(labels.REVIEW_GROUPS):
                     part = (raws[5 * i : 5 * i + 5], sources[5 * i : 5 * i + 5])
-                    out.rows.append(from_fields(RowRead, (ctx, code, part, None, sources[5 * i], False, "")))
+                    out.rows.append(from_fields(RowRead, (ctx, code, part, None, sources[5 * i], False, doubt)))
                 continue
             code = labels.row_code(ctx, key) if key else None
             if code is None:
@@ -141,7 +146,9 @@ def from_grids(doc: Document) -> Located:
             labelled.add(ctx)
             if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
-                out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False, "")))
+                doubt = f"its label {label!r} holds a number, which may be one of its values" if (
+                    _NUMBER_IN_LABEL.search(label)) else ""
+                out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False, doubt)))
         out.unlabelled += [u for u in unlabelled if u[0] in labelled]
     return out
 
@@ -206,7 +213,9 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
         grid = next((source for at, source in text.grids if kw_end <= at <= a), "")
-        rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), grid)))
+        doubt = f"a grid printing digits ({grid}) stands between the row's label and " + (
+            f"its values {s[a:b].strip()!r}" if a < b else "the next label") + ": its values may be in it" if grid else ""
+        rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
     return rows
 
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from . import values
+
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
 TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／\-−]")
 _KIND = {
@@ -73,6 +75,15 @@ def tokens(run: str) -> list[str]:
     if digits.isdigit() and digits.isascii():  # most runs: ASCII digits and spaces, whose tokens are the words
         return words
     return TOKEN.findall(run)
+
+
+def holds_several(raws: Sequence[str]) -> bool:
+    """A cell of these holds several values ("258 1"); "1,209,500元" is one (an amount), though its commas make
+    three tokens. Cells of ASCII digits or nothing (most rows) hold one value at most: told at once for the row."""
+    printed = "".join(raws)
+    return not (printed.isdigit() and printed.isascii() or not printed) and any(
+        values.parse(raw)[1] == "text" and len(tokens(values.clean(raw))) > 1
+        and values.parse(raw, amount_unit="")[1] == "text" for raw in raws)
 
 
 def candidates(

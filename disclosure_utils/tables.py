@@ -177,12 +177,7 @@ def _grid_parts(
         while n > k and not values.clean(raws[n - 1]):
             n -= 1
     raws, sources = raws[:n], sources[:n]
-    # a cell holding several values; "1,209,500元" is one (an amount), though its commas make three tokens. Cells of
-    # ASCII digits or nothing (most rows) hold one value at most: told at once for the row
-    printed = "".join(raws)
-    merged = not (printed.isdigit() and printed.isascii() or not printed) and any(
-        values.parse(raw)[1] == "text" and len(split.tokens(values.clean(raw))) > 1
-        and values.parse(raw, amount_unit="")[1] == "text" for raw in raws)
+    merged = split.holds_several(raws)
     if n == k and not merged:
         return (raws, sources), None, False
     if not merged or n == k or not all(map(values.clean, raws)):
@@ -234,7 +229,9 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         if rr is None:
             b.finding("READ_MISSING_ROW", "warning", table, code, "", f"row {code} not found in the {template} table")
             continue
-        if code in twice:
+        if rr.doubt:  # a PDF row's digits parted from its label, say: what it prints may be another's
+            b.finding("READ_DISPLACED", "warning", table, code, "", f"{rr.doubt}; marked ambiguous")
+        if code in twice or rr.doubt:
             for col in cols:
                 b.ambiguous(table, code, col, _printed(rr), rr.source)
             continue
@@ -254,13 +251,6 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
             rr = locate.RowRead(rr.table, rr.code, None, run, rr.source)
-        if rr.grid:  # a PDF row's digits parted from its label, say: what the text prints after it may be another's
-            printed = f"its values {rr.run!r}" if rr.run else "the next label"
-            b.finding("READ_DISPLACED", "warning", table, code, "", f"a grid printing digits ({rr.grid}) stands "
-                      f"between the row's label and {printed}: its values may be in it; marked ambiguous")
-            for col in cols:
-                b.ambiguous(table, code, col, rr.run or "", rr.source)
-            continue
         if rr.cut:
             _cut(b, rr, [(code, cols)], template)
             continue

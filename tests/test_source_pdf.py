@@ -123,28 +123,37 @@ def test_huaian_recognises_to_expected_cells(ruled):
     assert_cells(huaian(ruled), HUAIAN)
 
 
-def _spilt(monkeypatch, digits: str, side: str) -> Document:
-    """The Huai'an PDF with the one number printed as `digits` moved so that 40 % of it lies over its ruled cell's
-    left or right rule, as a number too wide for its cell spills out."""
+def _moved(monkeypatch, data: bytes, path: str, digits: str, dx) -> Document:
+    """The PDF with the first number printed as `digits` moved dx(run, its ruled cell or None) points sideways."""
     parse = pdf._parse_pages
 
-    def spill(data, path, ruled):
+    def move(data, path, ruled):
         raws = parse(data, path, ruled)
         run, cell = min(
-            ((run, b) for raw in raws for ln in _group_lines(raw.chars, raw.number) for run in ln.runs
-             for _, cells in raw.ruled for b in cells
-             if run.text == digits and b[0] <= run.x0 and run.x1 <= b[2] and b[1] <= run.top and run.bottom <= b[3]),
+            ((run, next((b for _, cells in raw.ruled for b in cells if b[0] <= run.x0 and run.x1 <= b[2]
+                         and b[1] <= run.top and run.bottom <= b[3]), None))
+             for raw in raws for ln in _group_lines(raw.chars, raw.number) for run in ln.runs if run.text == digits),
             key=lambda found: (found[0].page, found[0].top),
-        )  # the first printed  # fmt: skip
-        width = run.x1 - run.x0
-        dx = cell[0] - 0.4 * width - run.x0 if side == "left" else cell[2] - 0.6 * width - run.x0
+        )  # fmt: skip
+        shift = dx(run, cell)
         for c in run.chars:
-            c["x0"] += dx
-            c["x1"] += dx
+            c["x0"] += shift
+            c["x1"] += shift
         return raws
 
-    monkeypatch.setattr(pdf, "_parse_pages", spill)
-    return pdf.read_pdf(huaian_bytes(), f"{HUAIAN}.pdf")
+    monkeypatch.setattr(pdf, "_parse_pages", move)
+    return pdf.read_pdf(data, path)
+
+
+def _spilt(monkeypatch, digits: str, side: str) -> Document:
+    """The Huai'an PDF with the number printed as `digits` moved so that 40 % of it lies over its ruled cell's left
+    or right rule, as a number too wide for its cell spills out."""
+
+    def dx(run, cell):
+        width = run.x1 - run.x0
+        return cell[0] - 0.4 * width - run.x0 if side == "left" else cell[2] - 0.6 * width - run.x0
+
+    return _moved(monkeypatch, huaian_bytes(), f"{HUAIAN}.pdf", digits, dx)
 
 
 @pytest.mark.parametrize(
@@ -164,6 +173,29 @@ def test_huaian_a_number_spilling_over_a_rule_is_not_read_cut(digits, side, row,
         assert f"row {row} not found in the v2021 table" in set(got.findings.message)
         expected = {key: value for key, value in expected.items() if key[1] != row}
     assert {(c.table, c.row, c.column): c.value for c in got.cells.itertuples()} == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "digits", "dx", "rows", "check"),
+    [("shanghai-gov-office-2019", "252", -12, {"unable_not_held"}, "READ_DISPLACED"),  # 2 | 52 in the label
+     ("shanghai-gov-office-2019", "12", 18, {"granted"}, "READ_SHAPE"),  # 1 | 2 over the next column
+     (HUAIAN, "746", -18, {"unable_not_held"}, "READ_DISPLACED"),  # wholly into the label: blank before
+     (HUAIAN, "13", -18, {"review", "litigation_direct", "litigation_after_review"}, "READ_DISPLACED")],
+)  # fmt: skip
+def test_borderless_a_number_printed_across_a_columns_edge_leaves_its_row_ambiguous(
+    name, digits, dx, rows, check, monkeypatch
+):
+    """Without rules, each char went to the column holding its centre: a number set across the edge between two
+    columns was read cut in two (1 | 2 for 12), one left of the values was read into the label, and a number moved
+    into table 四's neighbouring cell left its own blank. Now the row is ambiguous; every other cell reads as
+    printed."""
+    doc = _moved(monkeypatch, pdf_bytes(name, ruled=False), f"{name}.pdf", digits, lambda run, cell: dx)
+    got = tables.recognise(doc)
+    assert set(got.cells.kind[got.cells.row.isin(rows)]) == {"ambiguous"}
+    assert set(got.findings.row[got.findings.check == check]) == rows
+    expected = {(c.table, c.row, c.column): c.value for c in expected_cells(name).itertuples() if c.row not in rows}
+    rest = got.cells[~got.cells.row.isin(rows)]
+    assert {(c.table, c.row, c.column): c.value for c in rest.itertuples()} == pytest.approx(expected, nan_ok=True)
 
 
 def test_huaian_paragraphs_in_reading_order_without_page_numbers():

@@ -537,6 +537,25 @@ def test_a_row_printed_twice_is_read_only_when_both_print_the_same(same):
     assert rest[0].equals(rest[1])  # every other row is read as without the row printed twice
 
 
+def test_a_number_in_a_row_label_leaves_the_row_ambiguous():
+    """Shanghai's table 三 with 252 printed in the label cell of 1.本机关不掌握相关政府信息 and its own cell blank, as a
+    PDF number set left of its column joins the label: the label still names the row, which read natural_person
+    blank. No template label holds a number (ordinals as 1. aside)."""
+
+    def into_label(row):
+        if len(row) > 8 and row[-8].text == "1.本机关不掌握相关政府信息":
+            assert row[-7].text == "252"
+            return [(*row[:-8], Cell(row[-8].text + " 252", row[-8].source), Cell("", row[-7].source), *row[-6:])]
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(into_label))
+    assert set(got.cells.kind[got.cells.row == "unable_not_held"]) == {"ambiguous"}
+    (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
+    assert message == ("its label '（四）无法提供1.本机关不掌握相关政府信息 252' holds a number, which may be one of its "
+                       "values; marked ambiguous")
+    assert (got.cells.kind == "ambiguous").sum() == 7
+
+
 def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():
     """A v2019 table 二 with a stray column after each row's first value, its 3-column rows ending in blanks: only
     行政事业性收费 (2 columns) prints a number past its own columns, inside the widest row's. Dropping the other rows'
