@@ -212,7 +212,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
-        grid = next((source for at, source in text.grids if kw_end <= at <= a), "")
+        grid = next((source for at, source in text.grids if kw_end <= at <= a), "") if text.grids else ""
         doubt = f"a grid printing digits ({grid}) stands between the row's label and " + (
             f"its values {s[a:b].strip()!r}" if a < b else "the next label") + ": its values may be in it" if grid else ""
         rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
