@@ -69,8 +69,9 @@ def _prints_value(texts: tuple[str, ...]) -> bool:
 
 _CAPTION = re.compile(labels.CAPTION)
 _DIGIT = re.compile(r"\d")
-# a number after a label's words, not an ordinal (1. 2、): no template label holds one; a value printed with it may
-_NUMBER_IN_LABEL = re.compile(r"(?:[^\W\d_]|[)）])\s*[0-9]+(?:\.[0-9]+)?(?![0-9.、．])")
+# A label line ending in a number after its words (…相关政府信息746): in a PDF, a value set left of its column joins
+# the label's text, which still names the row. No template label ends a line so.
+_NUMBER_ENDS_LINE = re.compile(r"(?:[^\W\d_]|[)）])[^\S\n]*[0-9]+(?:\.[0-9]+)?[^\S\n]*$", re.M)
 _COLUMN_NUMBERS = tuple(map(str, range(1, 100)))
 
 
@@ -111,6 +112,7 @@ def from_grids(doc: Document) -> Located:
     """Rows of every grid in the document, in reading order (tables may span several grids)."""
     out = Located([], [], {})
     ctx: str | None = None
+    pdf = doc.format == "pdf"
     for grid in doc.grids:
         unlabelled, labelled = [], set()  # a grid's rows printing values without a label count for a table it holds
         for row in grid.rows:
@@ -144,10 +146,11 @@ def from_grids(doc: Document) -> Located:
                     unlabelled.append((ctx, " | ".join(map(values.clean, raws)), row[0].source))
                 continue
             labelled.add(ctx)
-            if vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
+            doubt = ""
+            if pdf and not (raws and all(map(values.clean, raws))) and _NUMBER_ENDS_LINE.search(labels.fold(label)):
+                doubt = f"its label {label!r} ends a line in a number, which may be a value of a blank cell set into it"
+            if doubt or vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
-                doubt = f"its label {label!r} holds a number, which may be one of its values" if (
-                    _NUMBER_IN_LABEL.search(label)) else ""
                 out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False, doubt)))
         out.unlabelled += [u for u in unlabelled if u[0] in labelled]
     return out
@@ -155,15 +158,16 @@ def from_grids(doc: Document) -> Located:
 
 class _Text:
     """All paragraphs as one normalised string, with a map back to each paragraph's source, and where the grids
-    printing digits stand in it (`grids`: (offset of the paragraph after it, or the end, source) of each)."""
+    printing digits stand in it (`grid_between`)."""
 
     def __init__(self, doc: Document):
-        parts, self.starts, self.sources, grids = [], [], [], []
+        parts, self.starts, self.sources, self.grid_at, self.grid_sources = [], [], [], [], []
         pos = 0
         for p in doc.blocks:
             if isinstance(p, Grid):
                 if any(_DIGIT.search(c.text) for row in p.rows for c in row):
-                    grids.append((pos, p.source))
+                    self.grid_at.append(pos)  # the offset of the paragraph after it (past the end after the last)
+                    self.grid_sources.append(p.source)
                 continue
             t = labels.norm_spaced(p.text)
             self.starts.append(pos)
@@ -171,7 +175,12 @@ class _Text:
             parts.append(t)
             pos += len(t) + 1
         self.s = "\n".join(parts)
-        self.grids = [(min(at, len(self.s)), source) for at, source in grids]
+
+    def grid_between(self, lo: int, hi: int) -> str:
+        """The source of the first grid printing digits between offsets lo and hi (a grid after the last paragraph
+        stands at the end), or ""."""
+        i = bisect.bisect_left(self.grid_at, lo)
+        return self.grid_sources[i] if i < len(self.grid_at) and min(self.grid_at[i], len(self.s)) <= hi else ""
 
     def where(self, a: int, b: int) -> str:
         if not self.starts:
@@ -212,9 +221,10 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
-        grid = next((source for at, source in text.grids if kw_end <= at <= a), "") if text.grids else ""
-        doubt = f"a grid printing digits ({grid}) stands between the row's label and " + (
-            f"its values {s[a:b].strip()!r}" if a < b else "the next label") + ": its values may be in it" if grid else ""
+        doubt = ""
+        if grid := text.grid_between(kw_end, a):
+            printed = f"its values {s[a:b].strip()!r}" if a < b else "the next label"
+            doubt = f"a grid printing digits ({grid}) stands between the row's label and {printed}: its values may be in it"
         rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
     return rows
 

@@ -193,7 +193,7 @@ def _printed(rr: locate.RowRead) -> str:
 def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -> None:
     plan = layout(table, template)
     seen: dict[str, locate.RowRead] = {}
-    twice: set[str] = set()  # rows printed twice with different values: which printing is the row's is unknown
+    twice: dict[str, str] = {}  # rows printed twice with other values (which is the row's is unknown): both printings
     for rr in rows:
         if rr.code in seen:
             first = seen[rr.code]
@@ -203,7 +203,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             else:
                 b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "", f"row printed twice with other values "
                           f"({_printed(first)!r} at {first.source}; {_printed(rr)!r} at {rr.source}); marked ambiguous")
-                twice.add(rr.code)
+                twice[rr.code] = f"{_printed(first)} ; {_printed(rr)}"
         elif rr.code not in plan:
             b.finding("READ_UNEXPECTED_ROW", "warning", table, rr.code, "",
                       f"row {rr.code} is not part of the {template} table; not read")
@@ -233,7 +233,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             b.finding("READ_DISPLACED", "warning", table, code, "", f"{rr.doubt}; marked ambiguous")
         if code in twice or rr.doubt:
             for col in cols:
-                b.ambiguous(table, code, col, _printed(rr), rr.source)
+                b.ambiguous(table, code, col, twice.get(code) or _printed(rr), rr.source)
             continue
         if rr.cells is not None:
             parts, run, merged = _grid_parts(rr, len(cols), spare)

@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from .pdf_page import _Box, _cx, _group_lines, _is_ordinal, _is_value, _Line, _Moved
-from .pdf_tables import _Columns, _numbers, _Table, _TCell
+from .pdf_tables import _Columns, _join, _numbers, _Table, _TCell
 
 _ROW = 10.0  # lattice step between rows of a table read from text positions (well above _TOL)
 
@@ -402,28 +402,20 @@ def _aligned(run: _Line, below: _Line) -> bool:
 
 def _value_cells(data: list[_Line], columns: _Columns, xv: float, page: int) -> list[tuple[tuple[int, int], list]]:
     """((first column, last column), chars) of a row's value cells: each char in the column holding its centre, but
-    a number printed across a column's edge (2 | 52 for 252) is one cell with the columns it crosses (cut by the
-    recogniser as glued values, or left ambiguous), and its digits left of the value area are its own."""
-    col = {id(ch): _col_of(columns, _cx(ch)) if _cx(ch) >= xv - 0.5 * ch["size"] else -1 for d in data
-           for ch in d.chars}  # fmt: skip
-    last = len(columns.bounds)
-    span = list(range(last + 1))  # span[k]: the last column of the cell column k starts
-    for number in _numbers([ch for d in data for ch in d.chars], page):
+    a number printed across a column's edge (2 | 52 for 252) is one cell with the columns it crosses (`_join`), and
+    its digits left of the value area are its own."""
+    chars = [ch for d in data for ch in d.chars]
+    col = {id(ch): _col_of(columns, _cx(ch)) if _cx(ch) >= xv - 0.5 * ch["size"] else -1 for ch in chars}
+    spans = []
+    for number in _numbers(chars, page):
         ks = {col[id(ch)] for ch in number}
-        k, m = max(min(ks), 0), max(ks)
-        if m < 0:
-            continue  # wholly left of the value area: not a value of the row
-        for ch in number:
-            col[id(ch)] = k
-        span[k] = max(span[k], m)
-    cells, k = [], 0
-    while k <= last:
-        m = span[k]
-        while (m2 := max(span[k : m + 1])) > m:  # spans that overlap are one
-            m = m2
-        cells.append(((k, m), [ch for d in data for ch in d.chars if k <= col[id(ch)] <= m]))
-        k = m + 1
-    return cells
+        if max(ks) >= 0:  # wholly left of the value area it is no value of the row
+            col.update(dict.fromkeys(map(id, number), max(min(ks), 0)))
+            spans.append(range(max(min(ks), 0), max(ks) + 1))
+    return [
+        ((group[0], group[-1]), [ch for ch in chars if group[0] <= col[id(ch)] <= group[-1]])
+        for group in _join(len(columns.bounds) + 1, spans)
+    ]
 
 
 def _col_of(columns: _Columns, x: float) -> int:

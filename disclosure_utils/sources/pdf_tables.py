@@ -192,40 +192,31 @@ def _numbers(chars: list[dict], page: int) -> list[list[dict]]:
     return out
 
 
-def _joined_over_rules(boxes: list[tuple[float, ...]], held: list[list[dict]], cell_of: dict[int, int],
-                       numbers: list[list[dict]]) -> list[tuple[tuple[float, ...], list[dict], bool]]:
-    """(box, chars, joined) of each cell, the cells a number is printed across joined into one: a number too wide
-    for its cell spills over a rule, and which cell it is in is not known. The row then has one cell for two, which
-    the recogniser cuts by its rules as glued values (or leaves ambiguous), never a number cut in two (行政处罚 3 |
-    985758 for 3985758). A number's digits past the table's edge are the edge cell's."""
-    root = list(range(len(boxes)))
+def _join(count: int, spans) -> list[list[int]]:
+    """Cells 0 … count - 1 in groups, in order: the cells of each of `spans` (those one number is printed across) in
+    one. A number too wide for its cell spills over a rule or a column's edge, and which cell it is in is not known:
+    the row then has one cell for two, which the recogniser cuts by its rules as glued values (or leaves ambiguous),
+    never a number cut in two (行政处罚 3 | 985758 for 3985758)."""
+    root = list(range(count))
 
     def find(i: int) -> int:
         while root[i] != i:
             i = root[i]
         return i
 
-    extra: dict[int, list[dict]] = {}
-    for number in numbers:
-        inside = sorted({find(cell_of[id(c)]) for c in number if id(c) in cell_of})
-        if not inside:
-            continue
-        for i in inside[1:]:
-            root[i] = inside[0]
-        extra.setdefault(inside[0], []).extend(c for c in number if id(c) not in cell_of)
+    for span in spans:
+        first, *others = sorted({find(i) for i in span})
+        for i in others:
+            root[i] = first
     groups: dict[int, list[int]] = {}
-    for i in range(len(boxes)):
+    for i in range(count):
         groups.setdefault(find(i), []).append(i)
-    out = []
-    for members in groups.values():
-        box = tuple(f(boxes[i][k] for i in members) for k, f in enumerate((min, min, max, max)))
-        chars = [ch for i in members for ch in (*held[i], *extra.get(i, ()))]
-        out.append((box, chars, len(members) > 1))
-    return out
+    return list(groups.values())
 
 
 def _ruled_tables(raw: _Raw) -> list[_Table]:
-    """Tables drawn by ruling lines, each char in the cell that holds its centre (`_joined_over_rules`)."""
+    """Tables drawn by ruling lines, each char in the cell that holds its centre; the cells a number is printed
+    across are one (`_join`)."""
     found = []
     for (x0, top, x1, bottom), cells_found in raw.ruled:
         boxes = sorted(cells_found, key=lambda b: (b[1], b[0]))
@@ -242,13 +233,18 @@ def _ruled_tables(raw: _Raw) -> list[_Table]:
                     held[i].append(ch)
                     cell_of[id(ch)] = i
                     break
-        band = [c for c in raw.chars if top <= _cy(c) <= bottom]
-        joined = _joined_over_rules(boxes, held, cell_of, _numbers(band, raw.number))
-        mine = [ch for _, chars, _ in joined for ch in chars]
+        spans = []
+        for number in _numbers([c for c in raw.chars if top <= _cy(c) <= bottom], raw.number):
+            if inside := {cell_of[id(c)] for c in number if id(c) in cell_of}:
+                spans.append(inside)
+                past = [c for c in number if id(c) not in cell_of]  # digits past the table's edge: the edge cell's
+                held[min(inside)] += past
+                mine += past
         cells = []
-        for (bx0, btop, bx1, bbottom), cs, spilt in joined:
-            lines = _group_lines(cs, raw.number)
-            if not spilt and any(sum(_is_value(r.text) for r in ln.runs) > 1 for ln in lines):
+        for group in _join(len(boxes), spans):
+            bx0, btop, bx1, bbottom = (f(boxes[i][k] for i in group) for k, f in enumerate((min, min, max, max)))
+            lines = _group_lines([ch for i in group for ch in held[i]], raw.number)
+            if len(group) == 1 and any(sum(_is_value(r.text) for r in ln.runs) > 1 for ln in lines):
                 break  # numbers of several columns in one cell: the value columns are not ruled apart
             text = "\n".join(ln.text for ln in lines)
             cells.append(_TCell(bx0, bx1, btop, bbottom, text, [_Box(raw.number, bx0, btop, bx1, bbottom)]))
