@@ -69,9 +69,9 @@ def _prints_value(texts: tuple[str, ...]) -> bool:
 
 _CAPTION = re.compile(labels.CAPTION)
 _DIGIT = re.compile(r"\d")
-# A label line ending in a number after its words (…相关政府信息746): in a PDF, a value set left of its column joins
-# the label's text, which still names the row. No template label ends a line so.
-_NUMBER_ENDS_LINE = re.compile(r"(?:[^\W\d_]|[)）])[^\S\n]*[0-9]+(?:\.[0-9]+)?[^\S\n]*$", re.M)
+# A number in a label, after its words or alone on a line, not an ordinal (1. 2、 3）): in a PDF, a value set left of
+# its column joins the label's text (…相关政府信息746, …只计这一\n3\n情形…), which still names the row.
+_NUMBER_IN_LABEL = re.compile(r"(?:^|[^\W\d_]|[)）])\s*[0-9][0-9,]*(?:\.[0-9]+)?(?![0-9.,、．)）:：])", re.M)
 _COLUMN_NUMBERS = tuple(map(str, range(1, 100)))
 
 
@@ -147,8 +147,8 @@ def from_grids(doc: Document) -> Located:
                 continue
             labelled.add(ctx)
             doubt = ""
-            if pdf and not (raws and all(map(values.clean, raws))) and _NUMBER_ENDS_LINE.search(labels.fold(label)):
-                doubt = f"its label {label!r} ends a line in a number, which may be a value of a blank cell set into it"
+            if pdf and not (raws and all(map(values.clean, raws))) and _NUMBER_IN_LABEL.search(labels.fold(label)):
+                doubt = f"its label {label!r} holds a number, which may be the value of a blank cell set into it"
             if doubt or vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
                 out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False, doubt)))

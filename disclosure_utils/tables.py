@@ -193,22 +193,25 @@ def _printed(rr: locate.RowRead) -> str:
 def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -> None:
     plan = layout(table, template)
     seen: dict[str, locate.RowRead] = {}
-    twice: dict[str, str] = {}  # rows printed twice with other values (which is the row's is unknown): both printings
+    again: dict[str, list[locate.RowRead]] = {}  # the printings of rows printed more than once
     for rr in rows:
         if rr.code in seen:
-            first = seen[rr.code]
-            if _printed(rr) == _printed(first):
-                b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "",
-                          f"row printed twice ({first.source}; {rr.source}); the first is kept")
-            else:
-                b.finding("READ_DUPLICATE_ROW", "warning", table, rr.code, "", f"row printed twice with other values "
-                          f"({_printed(first)!r} at {first.source}; {_printed(rr)!r} at {rr.source}); marked ambiguous")
-                twice[rr.code] = f"{_printed(first)} ; {_printed(rr)}"
+            again.setdefault(rr.code, [seen[rr.code]]).append(rr)
         elif rr.code not in plan:
             b.finding("READ_UNEXPECTED_ROW", "warning", table, rr.code, "",
                       f"row {rr.code} is not part of the {template} table; not read")
         else:
             seen[rr.code] = rr
+    twice: dict[str, str] = {}  # rows printed with other values (which is the row's is unknown): their printings
+    for code, printings in again.items():
+        times = "twice" if len(printings) == 2 else f"{len(printings)} times"
+        if len(shown := list(dict.fromkeys(map(_printed, printings)))) == 1:
+            b.finding("READ_DUPLICATE_ROW", "warning", table, code, "",
+                      f"row printed {times} ({'; '.join(rr.source for rr in printings)}); the first is kept")
+        else:
+            b.finding("READ_DUPLICATE_ROW", "warning", table, code, "", f"row printed {times} with other values ("
+                      f"{'; '.join(f'{_printed(rr)!r} at {rr.source}' for rr in printings)}); marked ambiguous")
+            twice[code] = " ; ".join(shown)
     # A row printing a number past its own columns, or anything past the table's widest row, shows a column too
     # many somewhere in the table's grid (a header cut in two, a stray cell): the values after it sit one place off,
     # so blank cells at the end of the other rows are not known to be spare, and those rows are not read by position

@@ -512,42 +512,48 @@ def test_a_grid_between_a_rows_label_and_its_values_leaves_the_row_ambiguous(val
     assert cells.value["disposition_total", "total"] == 75 and cells.value["granted", "natural_person"] == 21
 
 
-@pytest.mark.parametrize("same", [True, False], ids=["same-values", "other-values"])
-def test_a_row_printed_twice_is_read_only_when_both_print_the_same(same):
-    """Shanghai's table 三 with 5.属于三类内部事务信息 printed again under it, as a PDF label broken over two lines
-    can give (each half names the row): with other values, keeping the first printing was a guess."""
+@pytest.mark.parametrize("printings", ["AA", "AB", "ABA"])
+def test_a_row_printed_again_is_read_only_when_every_printing_is_the_same(printings):
+    """Shanghai's table 三 with 5.属于三类内部事务信息 printed again under it (A: as printed, B: blanks), as a PDF label
+    broken over lines can give (each piece names the row): with other values, keeping the first was a guess."""
 
-    def twice(row):
+    def again(row):
         if row[0].text == "5.属于三类内部事务信息":
-            again = row if same else (row[0], *(Cell("", c.source) for c in row[1:]))
-            return [row, again]
+            blank = (row[0], *(Cell("", c.source) for c in row[1:]))
+            return [row if p == "A" else blank for p in printings]
         return [row]
 
-    got = recognise(_shanghai_with_requests_rows(twice))
+    got = recognise(_shanghai_with_requests_rows(again))
     cells = got.cells[(got.cells.table == "requests") & (got.cells.row == "denied_internal_affairs")]
     (message,) = got.findings[got.findings.check == "READ_DUPLICATE_ROW"].message
-    if same:
-        assert list(cells.raw) == ["5", "", "", "", "", "", ""] and message.endswith("the first is kept")
+    times = "twice" if len(printings) == 2 else "3 times"
+    if printings == "AA":
+        assert list(cells.raw) == ["5", "", "", "", "", "", ""]
+        assert message == "row printed twice (table 2 row 12 cell 1; table 2 row 12 cell 1); the first is kept"
     else:
         assert set(cells.kind) == {"ambiguous"} and set(cells.raw) == {"5 |  |  |  |  |  |  ;  |  |  |  |  |  | "}
-        assert message.startswith("row printed twice with other values ('5 |  |  |  |  |  | ' at table 2 row 12")
-        assert message.endswith("; marked ambiguous")
+        assert message.startswith(f"row printed {times} with other values ('5 |  |  |  |  |  | ' at table 2 row 12")
+        assert message.endswith("; marked ambiguous") and message.count(" at table 2 row 12") == len(printings)
     plain = recognise(_shanghai_with_requests_rows(lambda row: [row])).cells
     rest = [cells[cells.row != "denied_internal_affairs"] for cells in (got.cells, plain)]
-    assert rest[0].equals(rest[1])  # every other row is read as without the row printed twice
+    assert rest[0].equals(rest[1])  # every other row is read as without the row printed again
 
 
-@pytest.mark.parametrize("source", ["pdf", "html"])
-def test_a_number_ending_a_pdf_row_label_leaves_the_row_ambiguous(source):
-    """Shanghai's table 三 with 252 printed at the end of the label of 1.本机关不掌握相关政府信息 and its own cell blank,
-    as a PDF number set left of its column joins the label: the label still names the row, which read
-    natural_person blank. In a PDF grid (cells told from positions) the row is ambiguous; an HTML cell's text is
-    what its cell prints."""
+@pytest.mark.parametrize(
+    ("source", "label"),
+    [("pdf", "1.本机关不掌握相关政府信息252"), ("pdf", "1.本机关不掌握相关政府信息\n252"),
+     ("pdf", "1.本机关不掌握252相关政府信息"), ("html", "1.本机关不掌握相关政府信息252")],
+)  # fmt: skip
+def test_a_number_in_a_pdf_row_label_leaves_the_row_ambiguous(source, label):
+    """Shanghai's table 三 with 252 printed in the label of 1.本机关不掌握相关政府信息 (at its end, on a line of its own,
+    or over its words) and its own cell blank, as a PDF number set left of its column joins the label: the label
+    still names the row, which read natural_person blank. In a PDF grid (cells told from positions) the row is
+    ambiguous; an HTML cell's text is what its cell prints."""
 
     def into_label(row):
         if len(row) > 8 and row[-8].text == "1.本机关不掌握相关政府信息":
             assert row[-7].text == "252"
-            return [(*row[:-8], Cell(row[-8].text + "252", row[-8].source), Cell("", row[-7].source), *row[-6:])]
+            return [(*row[:-8], Cell(label, row[-8].source), Cell("", row[-7].source), *row[-6:])]
         return [row]
 
     doc = _shanghai_with_requests_rows(into_label)
@@ -556,10 +562,16 @@ def test_a_number_ending_a_pdf_row_label_leaves_the_row_ambiguous(source):
     displaced = got.findings.message[got.findings.check == "READ_DISPLACED"].tolist()
     if source == "pdf":
         assert set(cells.kind) == {"ambiguous"} and (got.cells.kind == "ambiguous").sum() == 7
-        assert displaced == ["its label '（四）无法提供1.本机关不掌握相关政府信息252' ends a line in a number, which may be a "
-                             "value of a blank cell set into it; marked ambiguous"]
+        assert displaced == [f"its label {'（四）无法提供' + label!r} holds a number, which may be the value of a blank "
+                             "cell set into it; marked ambiguous"]
     else:
         assert cells.raw.tolist() == ["", "12", "", "", "1", "", ""] and not displaced
+
+
+def test_ordinals_and_numbered_labels_are_no_number_in_a_pdf_label():
+    """Shanghai's table 三 as a PDF grid reads as printed: its labels hold ordinals (（三）不予公开1.属于国家秘密)."""
+    doc = load_document(reports_dir() / "shanghai-gov-office-2019.html")
+    assert_exact(recognise(Document(doc.path, "pdf", doc.blocks, doc.title)).cells, "shanghai-gov-office-2019")
 
 
 def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():

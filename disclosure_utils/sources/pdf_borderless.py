@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 
 from .pdf_page import _Box, _cx, _group_lines, _is_ordinal, _is_value, _Line, _Moved
-from .pdf_tables import _Columns, _join, _numbers, _Table, _TCell
+from .pdf_tables import _cell_groups, _Columns, _numbers, _Table, _TCell
 
 _ROW = 10.0  # lattice step between rows of a table read from text positions (well above _TOL)
 
@@ -402,7 +402,7 @@ def _aligned(run: _Line, below: _Line) -> bool:
 
 def _value_cells(data: list[_Line], columns: _Columns, xv: float, page: int) -> list[tuple[tuple[int, int], list]]:
     """((first column, last column), chars) of a row's value cells: each char in the column holding its centre, but
-    a number printed across a column's edge (2 | 52 for 252) is one cell with the columns it crosses (`_join`), and
+    a number printed across a column's edge (2 | 52 for 252) is one cell with the columns it crosses (`_cell_groups`), and
     its digits left of the value area are its own."""
     chars = [ch for d in data for ch in d.chars]
     col = {id(ch): _col_of(columns, _cx(ch)) if _cx(ch) >= xv - 0.5 * ch["size"] else -1 for ch in chars}
@@ -414,7 +414,7 @@ def _value_cells(data: list[_Line], columns: _Columns, xv: float, page: int) -> 
             spans.append(range(max(min(ks), 0), max(ks) + 1))
     return [
         ((group[0], group[-1]), [ch for ch in chars if group[0] <= col[id(ch)] <= group[-1]])
-        for group in _join(len(columns.bounds) + 1, spans)
+        for group in _cell_groups(len(columns.bounds) + 1, spans)
     ]
 
 

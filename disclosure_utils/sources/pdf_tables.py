@@ -173,7 +173,7 @@ def _at(coords: list[float], v: float) -> int:
 
 
 _NUMBER_CHARS = frozenset("0123456789.,")
-_NUMBER_GAP = 0.15  # ems: digits set closer than this are one number (`_join` sets no space between them)
+_NUMBER_GAP = 0.15  # ems: digits set closer than this are one number (`pdf_page._join` sets no space between them)
 
 
 def _numbers(chars: list[dict], page: int) -> list[list[dict]]:
@@ -192,7 +192,7 @@ def _numbers(chars: list[dict], page: int) -> list[list[dict]]:
     return out
 
 
-def _join(count: int, spans) -> list[list[int]]:
+def _cell_groups(count: int, spans) -> list[list[int]]:
     """Cells 0 … count - 1 in groups, in order: the cells of each of `spans` (those one number is printed across) in
     one. A number too wide for its cell spills over a rule or a column's edge, and which cell it is in is not known:
     the row then has one cell for two, which the recogniser cuts by its rules as glued values (or leaves ambiguous),
@@ -216,7 +216,7 @@ def _join(count: int, spans) -> list[list[int]]:
 
 def _ruled_tables(raw: _Raw) -> list[_Table]:
     """Tables drawn by ruling lines, each char in the cell that holds its centre; the cells a number is printed
-    across are one (`_join`)."""
+    across are one (`_cell_groups`)."""
     found = []
     for (x0, top, x1, bottom), cells_found in raw.ruled:
         boxes = sorted(cells_found, key=lambda b: (b[1], b[0]))
@@ -237,11 +237,11 @@ def _ruled_tables(raw: _Raw) -> list[_Table]:
         for number in _numbers([c for c in raw.chars if top <= _cy(c) <= bottom], raw.number):
             if inside := {cell_of[id(c)] for c in number if id(c) in cell_of}:
                 spans.append(inside)
-                past = [c for c in number if id(c) not in cell_of]  # digits past the table's edge: the edge cell's
+                past = [c for c in number if id(c) not in cell_of]  # past the table's edge (or between its cells)
                 held[min(inside)] += past
-                mine += past
+                mine += [c for c in past if not (x0 <= _cx(c) <= x1)]
         cells = []
-        for group in _join(len(boxes), spans):
+        for group in _cell_groups(len(boxes), spans):
             bx0, btop, bx1, bbottom = (f(boxes[i][k] for i in group) for k, f in enumerate((min, min, max, max)))
             lines = _group_lines([ch for i in group for ch in held[i]], raw.number)
             if len(group) == 1 and any(sum(_is_value(r.text) for r in ln.runs) > 1 for ln in lines):
