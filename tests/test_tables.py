@@ -574,6 +574,27 @@ def test_ordinals_and_numbered_labels_are_no_number_in_a_pdf_label():
     assert_exact(recognise(Document(doc.path, "pdf", doc.blocks, doc.title)).cells, "shanghai-gov-office-2019")
 
 
+def test_a_label_going_on_in_a_row_of_its_own_with_the_values_leaves_the_row_ambiguous():
+    """Shanghai's table 三 with （二）部分公开（区分处理的，只计这一 on a row of blanks and 情形，不计其他情形） on the next,
+    holding the row's values, as a PDF label set over two lines beside values centred on the second can give: the
+    first piece names the row, which read blank; the second names none (its values were only reported unread)."""
+    label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+
+    def broken(row):
+        if row[0].text == label:
+            cut = label.index("情形")
+            return [(Cell(label[:cut], row[0].source), *(Cell("", c.source) for c in row[1:])),
+                    (Cell(label[cut:], row[0].source), *row[1:])]  # fmt: skip
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(broken))
+    assert set(got.cells.kind[got.cells.row == "partially_granted"]) == {"ambiguous"}
+    assert (got.cells.kind == "ambiguous").sum() == 7
+    (message,) = got.findings.message[got.findings.check == "READ_DISPLACED"]
+    assert message == ("the grid row under it, '情形，不计其他情形）', names no row but prints values: its label may go "
+                       "on there; marked ambiguous")
+
+
 def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():
     """A v2019 table 二 with a stray column after each row's first value, its 3-column rows ending in blanks: only
     行政事业性收费 (2 columns) prints a number past its own columns, inside the widest row's. Dropping the other rows'
