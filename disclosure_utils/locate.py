@@ -115,9 +115,9 @@ def from_grids(doc: Document) -> Located:
     pdf = doc.format == "pdf"
     for grid in doc.grids:
         unlabelled, labelled = [], set()  # a grid's rows printing values without a label count for a table it holds
-        blank = None  # the place in out.rows of the row just read, when it printed nothing
+        read = None  # the place in out.rows of the grid row just read
         for row in grid.rows:
-            above, blank = blank, None
+            above, read = read, None
             texts = list(map(_TEXT, row))
             label, k = _split_label(texts)
             key = _label_key(label)
@@ -144,9 +144,10 @@ def from_grids(doc: Document) -> Located:
                     continue
                 if key:
                     out.unknown.append((ctx, label, row[0].source))
-                    if above is not None:  # a label going on in a row of its own, with the values (…只计这一 / 情形…)
+                    if above is not None:  # a label going on in a row of its own, with values (…只计这一 / 情形…)
                         out.rows[above] = out.rows[above]._replace(doubt=f"the grid row under it, {label!r}, names no "
-                                                                   "row but prints values: its label may go on there")
+                                                                   "row but prints values: its label may go on there, "
+                                                                   "with its values or a part of them")
                 elif not _numbers_columns(raws):
                     unlabelled.append((ctx, " | ".join(map(values.clean, raws)), row[0].source))
                 continue
@@ -157,7 +158,7 @@ def from_grids(doc: Document) -> Located:
             if doubt or vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))
                 out.rows.append(from_fields(RowRead, (ctx, code, cells, None, row[0].source, False, doubt)))
-                blank = None if _prints_value(raws) else len(out.rows) - 1
+                read = len(out.rows) - 1
         out.unlabelled += [u for u in unlabelled if u[0] in labelled]
     return out
 

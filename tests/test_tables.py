@@ -574,17 +574,20 @@ def test_ordinals_and_numbered_labels_are_no_number_in_a_pdf_label():
     assert_exact(recognise(Document(doc.path, "pdf", doc.blocks, doc.title)).cells, "shanghai-gov-office-2019")
 
 
-def test_a_label_going_on_in_a_row_of_its_own_with_the_values_leaves_the_row_ambiguous():
-    """Shanghai's table 三 with （二）部分公开（区分处理的，只计这一 on a row of blanks and 情形，不计其他情形） on the next,
-    holding the row's values, as a PDF label set over two lines beside values centred on the second can give: the
-    first piece names the row, which read blank; the second names none (its values were only reported unread)."""
+@pytest.mark.parametrize("wrapped", [False, True], ids=["values-below", "digit-wrapped-below"])
+def test_a_label_going_on_in_a_row_of_its_own_with_values_leaves_the_row_ambiguous(wrapped):
+    """Shanghai's table 三 with （二）部分公开（区分处理的，只计这一 on one row and 情形，不计其他情形） on the next, as a PDF
+    label set over two lines can give. The values beside the second line (the first piece's row blank), or a digit
+    of its number wrapped onto the second line (3 then 7 for 37): the first piece names the row, which read blank,
+    or 3; the second names none, and its values were only reported unread."""
     label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
 
     def broken(row):
         if row[0].text == label:
             cut = label.index("情形")
-            return [(Cell(label[:cut], row[0].source), *(Cell("", c.source) for c in row[1:])),
-                    (Cell(label[cut:], row[0].source), *row[1:])]  # fmt: skip
+            first = row[1:] if wrapped else (Cell("", c.source) for c in row[1:])
+            second = (Cell("7", row[1].source), *row[2:]) if wrapped else row[1:]
+            return [(Cell(label[:cut], row[0].source), *first), (Cell(label[cut:], row[0].source), *second)]
         return [row]
 
     got = recognise(_shanghai_with_requests_rows(broken))
@@ -592,7 +595,7 @@ def test_a_label_going_on_in_a_row_of_its_own_with_the_values_leaves_the_row_amb
     assert (got.cells.kind == "ambiguous").sum() == 7
     (message,) = got.findings.message[got.findings.check == "READ_DISPLACED"]
     assert message == ("the grid row under it, '情形，不计其他情形）', names no row but prints values: its label may go "
-                       "on there; marked ambiguous")
+                       "on there, with its values or a part of them; marked ambiguous")
 
 
 def test_a_number_past_a_short_rows_columns_shows_a_column_too_many():
