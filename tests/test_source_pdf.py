@@ -247,12 +247,8 @@ def test_fixture_recognises_to_expected_cells(name, ruled):
     assert_cells(fixture(name, ruled), name)
 
 
-@pytest.mark.parametrize("dy", [-2.4, -1.0, 0.25, 1.0, 2.4])  # points; the table text is 8 pt: up to 0.3 em
-@pytest.mark.parametrize("name", sorted(BREAKS))
-def test_borderless_fixture_reads_the_same_with_digits_set_off_their_labels_baseline(name, dy, monkeypatch):
-    """Digits and ordinals in another font or size than the labels' (Times beside SimSun) have boxes a little
-    higher or lower. A row's label and values are one line still: chars taken against the first of a line put its
-    label with a parent label half a line above and its digits apart (dy 0.25), and rows were lost or misread."""
+def _set_digits_off(monkeypatch, dy: float) -> None:
+    """PDFs read from here on print their ASCII chars (digits, ordinals) dy points below where they are."""
     parse = pdf._parse_pages
 
     def set_off(data, path, ruled):
@@ -263,6 +259,15 @@ def test_borderless_fixture_reads_the_same_with_digits_set_off_their_labels_base
         return raws
 
     monkeypatch.setattr(pdf, "_parse_pages", set_off)
+
+
+@pytest.mark.parametrize("dy", [-2.4, -1.0, 0.25, 1.0, 2.4])  # points; the table text is 8 pt: up to 0.3 em
+@pytest.mark.parametrize("name", sorted(BREAKS))
+def test_borderless_fixture_reads_the_same_with_digits_set_off_their_labels_baseline(name, dy, monkeypatch):
+    """Digits and ordinals in another font or size than the labels' (Times beside SimSun) have boxes a little
+    higher or lower. A row's label and values are one line still: chars taken against the first of a line put its
+    label with a parent label half a line above and its digits apart (dy 0.25), and rows were lost or misread."""
+    _set_digits_off(monkeypatch, dy)
     assert_cells(pdf.read_pdf(pdf_bytes(name, ruled=False, breaks=BREAKS[name]), f"{name}.pdf"), name)
 
 
@@ -271,16 +276,7 @@ def test_a_row_whose_digits_part_from_its_label_into_a_grid_is_ambiguous_not_bla
     """Digits set this far below their labels part from them: table 三's header and first label are left as
     text, its digits start a grid. Read from the text, the label was followed by nothing but the next label, and
     the row's seven cells read blank where 3001 … 3119 are printed."""
-    parse = pdf._parse_pages
-
-    def set_off(data, path, ruled):
-        raws = parse(data, path, ruled)
-        for c in (c for raw in raws for c in raw.chars if c["text"].isascii()):
-            c["top"] += dy
-            c["bottom"] += dy
-        return raws
-
-    monkeypatch.setattr(pdf, "_parse_pages", set_off)
+    _set_digits_off(monkeypatch, dy)
     doc = pdf.read_pdf(pdf_bytes(HUAIAN, ruled=False), f"{HUAIAN}.pdf")
     got = tables.recognise(doc)
     cells = got.cells[got.cells.row == "new_received"]
