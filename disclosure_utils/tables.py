@@ -202,7 +202,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                       f"row {rr.code} is not part of the {template} table; not read")
         else:
             seen[rr.code] = rr
-    twice: dict[str, str] = {}  # rows printed with other values (which is the row's is unknown): their printings
+    clashing: dict[str, str] = {}  # rows printed again with other values (which is the row's is unknown): all printed
     for code, printings in again.items():
         times = "twice" if len(printings) == 2 else f"{len(printings)} times"
         if len(shown := list(dict.fromkeys(map(_printed, printings)))) == 1:
@@ -211,7 +211,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         else:
             b.finding("READ_DUPLICATE_ROW", "warning", table, code, "", f"row printed {times} with other values ("
                       f"{'; '.join(f'{_printed(rr)!r} at {rr.source}' for rr in printings)}); marked ambiguous")
-            twice[code] = " ; ".join(shown)
+            clashing[code] = " ; ".join(shown)
     # A row printing a number past its own columns, or anything past the table's widest row, shows a column too
     # many somewhere in the table's grid (a header cut in two, a stray cell): the values after it sit one place off,
     # so blank cells at the end of the other rows are not known to be spare, and those rows are not read by position
@@ -234,9 +234,9 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             continue
         if rr.doubt:  # a PDF row's digits parted from its label, say: what it prints may be another's
             b.finding("READ_DISPLACED", "warning", table, code, "", f"{rr.doubt}; marked ambiguous")
-        if code in twice or rr.doubt:
+        if code in clashing or rr.doubt:
             for col in cols:
-                b.ambiguous(table, code, col, twice.get(code) or _printed(rr), rr.source)
+                b.ambiguous(table, code, col, clashing.get(code) or _printed(rr), rr.source)
             continue
         if rr.cells is not None:
             parts, run, merged = _grid_parts(rr, len(cols), spare)

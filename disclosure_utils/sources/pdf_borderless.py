@@ -402,16 +402,16 @@ def _aligned(run: _Line, below: _Line) -> bool:
 
 def _value_cells(data: list[_Line], columns: _Columns, xv: float, page: int) -> list[tuple[tuple[int, int], list]]:
     """((first column, last column), chars) of a row's value cells: each char in the column holding its centre, but
-    a number printed across a column's edge (2 | 52 for 252) is one cell with the columns it crosses (`_cell_groups`), and
-    its digits left of the value area are its own."""
+    a number printed across a column's edge (2 | 52 for 252) is one cell with the columns it crosses
+    (`_cell_groups`), and its digits left of the value area (column -1) are its own."""
     chars = [ch for d in data for ch in d.chars]
     col = {id(ch): _col_of(columns, _cx(ch)) if _cx(ch) >= xv - 0.5 * ch["size"] else -1 for ch in chars}
     spans = []
     for number in _numbers(chars, page):
-        ks = {col[id(ch)] for ch in number}
-        if max(ks) >= 0:  # wholly left of the value area it is no value of the row
-            col.update(dict.fromkeys(map(id, number), max(min(ks), 0)))
-            spans.append(range(max(min(ks), 0), max(ks) + 1))
+        first, last = max(min(ks := {col[id(ch)] for ch in number}), 0), max(ks)
+        if last >= 0:  # wholly left of the value area it is no value of the row
+            col.update(dict.fromkeys(map(id, number), first))
+            spans.append(range(first, last + 1))
     return [
         ((group[0], group[-1]), [ch for ch in chars if group[0] <= col[id(ch)] <= group[-1]])
         for group in _cell_groups(len(columns.bounds) + 1, spans)

@@ -120,6 +120,7 @@ def _list(obj) -> list:
 
 
 _SAME_LINE = 0.35  # ems between the centres of two chars on one line, at most (see `_group_lines`)
+_ASCII_SPACE = 0.15  # ems: a wider gap between two ASCII chars is a word space (`_join`); digits closer are one number
 
 
 class _Line:
@@ -182,7 +183,7 @@ def _join(chars: list[dict]) -> str:
     for a, b in zip(chars, chars[1:], strict=False):
         gap = b["x0"] - a["x1"]
         both_ascii = a["text"].isascii() and b["text"].isascii()
-        if gap > (0.15 if both_ascii else 1.0) * max(a["size"], b["size"]):
+        if gap > (_ASCII_SPACE if both_ascii else 1.0) * max(a["size"], b["size"]):
             parts.append(" ")
         parts.append(b["text"])
     return "".join(parts)

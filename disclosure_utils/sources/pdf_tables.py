@@ -7,7 +7,7 @@ import bisect
 from dataclasses import dataclass, field, replace
 
 from ..document import Cell, Grid
-from .pdf_page import _Box, _cx, _cy, _group_lines, _is_ordinal, _is_value, _Raw, _source
+from .pdf_page import _ASCII_SPACE, _Box, _cx, _cy, _group_lines, _is_ordinal, _is_value, _Raw, _source
 
 _TOL = 2.0  # points: ruled edges this close are one line
 
@@ -173,17 +173,16 @@ def _at(coords: list[float], v: float) -> int:
 
 
 _NUMBER_CHARS = frozenset("0123456789.,")
-_NUMBER_GAP = 0.15  # ems: digits set closer than this are one number (`pdf_page._join` sets no space between them)
 
 
 def _numbers(chars: list[dict], page: int) -> list[list[dict]]:
-    """The chars of each number of two or more digits, as printed on one line without a gap."""
+    """The chars of each number of two or more digits, as printed on one line without a word space."""
     out = []
     for line in _group_lines(chars, page):
         run: list[dict] = []
         for ch in [*line.chars, None]:
             digit = ch is not None and ch["text"] in _NUMBER_CHARS
-            if digit and run and ch["x0"] - run[-1]["x1"] <= _NUMBER_GAP * max(ch["size"], run[-1]["size"]):
+            if digit and run and ch["x0"] - run[-1]["x1"] <= _ASCII_SPACE * max(ch["size"], run[-1]["size"]):
                 run.append(ch)
                 continue
             if sum(c["text"].isdigit() for c in run) > 1:
