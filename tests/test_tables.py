@@ -448,6 +448,35 @@ def test_a_table_with_a_column_too_many_is_not_read_by_position_after_blank_cell
         assert (cell.kind == "blank") if want is None else (cell.kind == "number" and cell.value == want), (row, column)
 
 
+@pytest.mark.parametrize("rows", ["one", "all"])
+def test_an_empty_cell_past_a_rows_columns_is_spare_only_when_most_rows_have_one(rows):
+    """Shanghai's table 三 (总计 mostly left blank) with an empty <td> slipped into （一）予以公开 after its 258: the row
+    ends in a blank, and with that blank dropped 258 was read under 商业企业, 12 under 科研机构 and 1 under 总计,
+    with no reading finding. Only that row has the cell, which may stand anywhere in it: the row is ambiguous. An empty cell
+    every row ends in is a column of the page's layout: dropped, and every row is read as printed."""
+
+    def widen(row):
+        if rows == "all":
+            return [(*row, Cell("", "appended"))] if len(row) > 7 else [row]
+        if len(row) > 7 and row[-7].text == "258":
+            return [(*row[:-6], Cell("", "inserted"), *row[-6:])]
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(widen))
+    cells = got.cells[got.cells.table == "requests"].set_index(["row", "column"])
+    printed = {(c["row"], c["column"]): c["value"] for c in expected("shanghai-gov-office-2019")["cells"]
+               if c["table"] == "requests"}  # fmt: skip
+    ambiguous = cells.kind == "ambiguous"
+    assert set(cells[ambiguous].index.get_level_values("row")) == ({"granted"} if rows == "one" else set())
+    assert len(cells) == len(printed) == 161 and (~ambiguous).sum() == (154 if rows == "one" else 161)
+    for (row, column), cell in cells[~ambiguous].iterrows():
+        want = printed[row, column]
+        assert (cell.kind == "blank") if want is None else (cell.kind == "number" and cell.value == want), (row, column)
+    if rows == "one":
+        (message,) = got.findings[(got.findings.check == "READ_SHAPE") & (got.findings.row == "granted")].message
+        assert message.startswith("row has 8 value cells (258 |  | 12 |  |  | 1 | 1 | ) where the v2019 table has 7")
+
+
 def test_a_mark_in_a_column_a_table_2_row_does_not_have_leaves_the_other_rows_read(tmp_path):
     """pingtan-zrz-2020's table 二 printed on a three-column grid: 行政事业性收费 prints "/" in a third column it
     does not have, 政府集中采购 a blank there. Table 二's widest rows have three columns, so the "/" shows no column
