@@ -63,6 +63,22 @@ def _split_label(texts: list[str]) -> tuple[str, int]:
     return "".join(compress(texts, map(not_, is_value))), k - is_value[::-1].index(False)
 
 
+def _values_between_labels(texts: list[str]) -> str:
+    """Why a row's label cells may be two rows' (value cells stand between them: a flattened row whose blank end
+    line was lost runs into the next, 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66, and was read with the second's
+    values), or ""."""
+    if len(texts) < 3:
+        return ""
+    is_value = list(map(values.is_value_text, texts))
+    first = is_value.index(False)
+    between = list(compress(texts[first:], is_value[first:]))
+    if not between:
+        return ""
+    named = " | ".join(compress(texts, map(not_, is_value)))
+    return (f"value cells ({' | '.join(map(values.clean, between))}) stand between its label cells ({named}): it may "
+            "run into the next row")
+
+
 def _prints_value(texts: tuple[str, ...]) -> bool:
     return any(map(values.clean, texts))
 
@@ -152,8 +168,8 @@ def from_grids(doc: Document) -> Located:
                     unlabelled.append((ctx, " | ".join(map(values.clean, raws)), row[0].source))
                 continue
             labelled.add(ctx)
-            doubt = ""
-            if pdf and not (raws and all(map(values.clean, raws))) and _NUMBER_IN_LABEL.search(labels.fold(label)):
+            doubt = _values_between_labels(texts[:k])
+            if not doubt and pdf and not (raws and all(map(values.clean, raws))) and _NUMBER_IN_LABEL.search(labels.fold(label)):
                 doubt = f"its label {label!r} holds a number, which may be the value of a blank cell set into it"
             if doubt or vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
                 cells = (raws, tuple(map(_SOURCE, vals)))

@@ -686,3 +686,29 @@ def test_report_cells_given_in_any_form_are_the_same_cells():
         got[0]["value"] = -1.0
         assert report.cell_records()[0].value != -1.0
     assert Report({}).cell_records() == [] and Report({}).records("cells") == []
+
+
+def test_a_flattened_row_run_into_the_next_is_ambiguous(tmp_path):
+    """The Ankang seed without the blank line that ends 规章's row: the row reads 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66,
+    and was read as 规章 with 规范性文件's 9, 9, 66 and no reading finding. Value cells between a row's label cells
+    show it may run into the next: 规章 is ambiguous, 规范性文件 missing, every other cell read as printed."""
+    lines = (RAW / "ankang-natural-resources-2020.txt").read_text(encoding="utf-8").split("\n")
+    at = lines.index("\t规章")
+    assert lines[at : at + 6] == ["\t规章", "\t0", "\t0", "\t0", "", "\t规范性文件"]
+    (path := tmp_path / "ankang.txt").write_text("\n".join(lines[: at + 4] + lines[at + 5 :]), encoding="utf-8")
+    report = du.read_report(path)
+    cells = report.cells
+    rules = cells[(cells.table == "proactive") & (cells.row == "rules")]
+    assert len(rules) == 3 and set(rules.kind) == {"ambiguous"}
+    assert not ((cells.table == "proactive") & (cells.row == "normative_docs")).any()
+    findings = report.findings.set_index(["check", "row"]).message
+    assert findings["READ_DISPLACED", "rules"].startswith(
+        "value cells (0 | 0 | 0) stand between its label cells (规章 | 规范性文件): it may run into the next row")
+    assert findings["READ_MISSING_ROW", "normative_docs"] == "row normative_docs not found in the v2019 table"
+    read = cells[~cells.row.isin(["rules", "normative_docs"]) | (cells.table != "proactive")]
+    assert len(read) == 198 - 6
+    expected_read = {(c["table"], c["row"], c["column"]): c["value"] for c in expected("ankang-natural-resources-2020")[
+        "cells"] if (c["table"], c["row"]) not in (("proactive", "rules"), ("proactive", "normative_docs"))}
+    for cell in read.itertuples():
+        want = expected_read[cell.table, cell.row, cell.column]
+        assert (cell.kind == "blank") if want is None else (cell.kind == "number" and cell.value == want), cell
