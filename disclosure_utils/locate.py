@@ -248,6 +248,9 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         if grid := text.grid_between(kw_end, a):
             printed = f"its values {s[a:b].strip()!r}" if a < b else "the next label"
             doubt = f"a grid printing digits ({grid}) stands between the row's label and {printed}: its values may be in it"
+        elif a < b and (grid := text.grid_between(a + len(s[a:b].rstrip()), nxt)):  # a run may end in spaces
+            doubt = (f"a grid printing digits ({grid}) stands between the row's values {s[a:b].strip()!r} and the next "
+                     "label: a part of its values may be in it")
         rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
     return rows
 
@@ -264,7 +267,9 @@ _REVIEW_ANCHOR = re.compile(labels.REVIEW_ANCHOR)
 def _review_run(text: _Text, lo: int) -> RowRead | None:
     """Table 四's values: the first run of values after its header, before section 五 begins.
 
-    Numbers in a sentence between heading and table ("2021年我局未有…") are passed over.
+    Numbers in a sentence between heading and table ("2021年我局未有…") are passed over. A grid printing digits
+    between the header and the run, or between the run and section 五, may hold its values or a part of them: the
+    run is read with that doubt.
     """
     s = text.s
     end = _AFTER_TABLES.search(s, lo)
@@ -275,7 +280,13 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
         if _UNIT_NEXT.match(s, m.end(), m.end() + 2):
             continue
         a, b = m.start(), m.end()
-        return RowRead("review_litigation", "*", None, s[a:b].strip(), text.where(a, b), b == len(s))
+        run, doubt = s[a:b].strip(), ""
+        if grid := text.grid_between(start, a):
+            doubt = f"a grid printing digits ({grid}) stands between table 四's header and its values {run!r}: they may be in it"
+        elif grid := text.grid_between(a + len(m.group().rstrip()), hi):  # a run may end in spaces
+            doubt = (f"a grid printing digits ({grid}) stands between table 四's values {run!r} and what follows the "
+                     "table: a part of them may be in it")
+        return RowRead("review_litigation", "*", None, run, text.where(a, b), b == len(s), doubt)
     return None
 
 

@@ -360,6 +360,12 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     """Table 四 printed as one glued run of 15 values: cut it by the three group totals."""
     (rr,) = rows
     cols = labels.REVIEW_COLUMNS
+    if rr.doubt:
+        for group in labels.REVIEW_GROUPS:
+            b.finding("READ_DISPLACED", "warning", rr.table, group, "", f"{rr.doubt}; marked ambiguous")
+            for col in cols:
+                b.ambiguous(rr.table, group, col, rr.run or "", rr.source)
+        return
     if rr.cut:
         _cut(b, rr, [(group, cols) for group in labels.REVIEW_GROUPS], "")
         return

@@ -541,6 +541,55 @@ def test_a_grid_between_a_rows_label_and_its_values_leaves_the_row_ambiguous(val
     assert cells.value["disposition_total", "total"] == 75 and cells.value["granted", "natural_person"] == 21
 
 
+def test_a_grid_between_a_rows_values_and_the_next_label_leaves_the_row_ambiguous():
+    """Pingtan 2022's glued text with 行政规范性文件's run 8855698 cut after 885 by a grid printing 5698 (as a PDF
+    whose digits parted from the line read): 885 was cut into 8 | 8 | 5 without a word. A grid printing digits
+    between a row's values and the next label may hold a part of them: the row is not read; every other is."""
+    doc = load_document(RAW / "pingtan-2022.txt")
+    run = "行政规范性文件8855698"
+    (paragraph,) = [p for p in doc.paragraphs if run in p.text]
+    head, tail = paragraph.text.split(run)
+    at = doc.blocks.index(paragraph)
+    doc.blocks[at : at + 1] = [Paragraph(head + "行政规范性文件885 ", paragraph.source),  # the grid past a space
+                               Grid((_grid_row("5698"),), "page 1 box 1,2,3,4"), Paragraph(tail, paragraph.source)]
+    got = recognise(doc)
+    cells = got.cells[got.cells.table == "proactive"].set_index(["row", "column"])
+    assert set(cells.kind["normative_docs"]) == {"ambiguous"}
+    (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
+    assert message == ("a grid printing digits (page 1 box 1,2,3,4) stands between the row's values '885' and the "
+                       "next label: a part of its values may be in it; marked ambiguous")
+    assert (cells.kind.drop("normative_docs", level="row") == "number").all()
+    assert cells.value["admin_license", "decisions"] == 10690
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_grid_beside_table_4s_run_leaves_the_table_ambiguous(where):
+    """Pingtan 2022's glued text with a grid printing digits between table 四's header and its run
+    0 1 1 0 2 1 0 0 0 1 0 0 0 0 0, or between the run and section 五 (as a PDF whose digits parted from the line
+    reads): the run's 15 values were read without a word. They, or a part of them, may be in the grid: all three
+    groups are ambiguous; tables 二 and 三 are read."""
+    doc = load_document(RAW / "pingtan-2022.txt")
+    run = "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"
+    (paragraph,) = [p for p in doc.paragraphs if run in p.text]
+    head, tail = paragraph.text.split(run)
+    grid = Grid((_grid_row("0", "1", "1", "0", "2"),), "page 3 box 1,2,3,4")
+    at = doc.blocks.index(paragraph)
+    parts = [Paragraph(head, paragraph.source), grid, Paragraph(run + tail, paragraph.source)] if where == "before" else [
+        Paragraph(head + run, paragraph.source), grid, Paragraph(tail, paragraph.source)]
+    before = recognise(doc).cells
+    doc.blocks[at : at + 1] = parts
+    got = recognise(doc)
+    cells = got.cells
+    assert (before[before.table == "review_litigation"].kind == "number").sum() == 15
+    assert (cells[cells.table == "review_litigation"].kind == "ambiguous").sum() == 15
+    others = ["table", "row", "column", "kind", "raw"]
+    assert cells[cells.table != "review_litigation"][others].equals(before[before.table != "review_litigation"][others])
+    found = got.findings[got.findings.check == "READ_DISPLACED"]
+    assert list(found.row) == ["review", "litigation_direct", "litigation_after_review"]
+    grid_at = "between table 四's header and its values" if where == "before" else "between table 四's values"
+    assert found.message.iloc[0].startswith(f"a grid printing digits (page 3 box 1,2,3,4) stands {grid_at} '{run}'")
+
+
 @pytest.mark.parametrize("printings", ["AA", "AB", "ABA"])
 def test_a_row_printed_again_is_read_only_when_every_printing_is_the_same(printings):
     """Shanghai's table 三 with 5.属于三类内部事务信息 printed again under it (A: as printed, B: blanks), as a PDF label
