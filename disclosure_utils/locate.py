@@ -241,16 +241,23 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         found.append((code, start, pos))
     rows = []
     nexts = [start for _, start, _ in found[1:]] + [hi] if found else []  # where the next label starts
-    for (code, _, kw_end), nxt in zip(found, nexts, strict=True):
+    order = {code: i for i, code in enumerate(codes)}
+    ends = [order[code] for code, _, _ in found[1:]] + [len(codes)] if found else []  # template place of the next
+    lost = [codes[order[code] + 1 : end] for (code, _, _), end in zip(found, ends, strict=True)]  # rows not found
+    for (code, _, kw_end), nxt, missing in zip(found, nexts, lost, strict=True):
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
+        last = a + len(s[a:b].rstrip())  # a run may end in spaces
         doubt = ""
         if grid := text.grid_between(kw_end, a):
             printed = f"its values {s[a:b].strip()!r}" if a < b else "the next label"
             doubt = f"a grid printing digits ({grid}) stands between the row's label and {printed}: its values may be in it"
-        elif a < b and (grid := text.grid_between(a + len(s[a:b].rstrip()), nxt)):  # a run may end in spaces
+        elif a < b and (grid := text.grid_between(last, nxt)):
             doubt = (f"a grid printing digits ({grid}) stands between the row's values {s[a:b].strip()!r} and the next "
                      "label: a part of its values may be in it")
+        elif missing and a < b < len(s) and not _DIGIT.search(s, last, nxt):  # (a text cut short: READ_CUT)
+            doubt = (f"the row after it ({', '.join(missing)}) is not found, and no digit stands between its values "
+                     f"{s[a:b].strip()!r} and the next label: that row's label may be lost and its values in this run")
         rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
     return rows
 

@@ -590,6 +590,25 @@ def test_a_grid_beside_table_4s_run_leaves_the_table_ambiguous(where):
     assert found.message.iloc[0].startswith(f"a grid printing digits (page 3 box 1,2,3,4) stands {grid_at} '{run}'")
 
 
+def test_a_row_whose_next_rows_label_is_lost_is_ambiguous(tmp_path):
+    """Pingtan 2022's glued text without the label 行政强制: 行政处罚2113行政强制0 reads 行政处罚21130, and 21130 was
+    read as 行政处罚's count (table 二 has no identity to catch it), with only 行政强制 reported missing. A row
+    followed by rows not found, with no digit between its values and the next label found, may hold their values:
+    it is ambiguous; the rest of table 二 is read."""
+    text = (RAW / "pingtan-2022.txt").read_text(encoding="utf-8")
+    assert text.count("行政处罚2113行政强制0第二十条") == 1
+    (path := tmp_path / "pingtan-2022.txt").write_text(text.replace("行政强制0第二十条", "0第二十条"), encoding="utf-8")
+    report = du.read_report(path)
+    cells = report.cells[report.cells.table == "proactive"].set_index(["row", "column"])
+    assert cells.kind["admin_penalty", "decisions"] == "ambiguous" and "admin_coercion" not in cells.index
+    assert cells.value["admin_license", "decisions"] == 10690 and cells.value["admin_fees", "amount_yuan"] == 91_163_600
+    findings = report.findings.set_index(["check", "row"]).message
+    assert findings["READ_DISPLACED", "admin_penalty"] == (
+        "the row after it (admin_coercion) is not found, and no digit stands between its values '21130' and the next "
+        "label: that row's label may be lost and its values in this run; marked ambiguous")
+    assert findings["READ_MISSING_ROW", "admin_coercion"] == "row admin_coercion not found in the v2021 table"
+
+
 @pytest.mark.parametrize("printings", ["AA", "AB", "ABA"])
 def test_a_row_printed_again_is_read_only_when_every_printing_is_the_same(printings):
     """Shanghai's table 三 with 5.属于三类内部事务信息 printed again under it (A: as printed, B: blanks), as a PDF label
