@@ -63,10 +63,11 @@ def _split_label(texts: list[str]) -> tuple[str, int]:
     return "".join(compress(texts, map(not_, is_value))), k - is_value[::-1].index(False)
 
 
-def _values_between_labels(texts: list[str]) -> str:
+def _values_between_labels(texts: list[str], table: str) -> str:
     """Why a row's label cells may be two rows' (value cells stand between them: a flattened row whose blank end
     line was lost runs into the next, 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66, and was read with the second's
-    values), or ""."""
+    values), or "". Empty cells between them are a spacer (三、本年度办理结果 |  | （一）予以公开) unless the label
+    cells before them name a row of `table` on their own (6.属于行政查询事项 |  | … |  | （四）无法提供 | 1.本机关…)."""
     if len(texts) < 3:
         return ""
     is_value = list(map(values.is_value_text, texts))
@@ -74,9 +75,13 @@ def _values_between_labels(texts: list[str]) -> str:
     between = list(compress(texts[first:], is_value[first:]))
     if not between:
         return ""
+    if not any(map(values.clean, between)):
+        before = texts[first : texts.index(between[0], first)]
+        if labels.row_code(table, _label_key("".join(before))) is None:
+            return ""
     named = " | ".join(compress(texts, map(not_, is_value)))
-    return (f"value cells ({' | '.join(map(values.clean, between))}) stand between its label cells ({named}): it may "
-            "run into the next row")
+    shown = " | ".join(values.clean(t) or "blank" for t in between)
+    return f"value cells ({shown}) stand between its label cells ({named}): it may be two rows run together"
 
 
 def _prints_value(texts: tuple[str, ...]) -> bool:
@@ -168,7 +173,7 @@ def from_grids(doc: Document) -> Located:
                     unlabelled.append((ctx, " | ".join(map(values.clean, raws)), row[0].source))
                 continue
             labelled.add(ctx)
-            doubt = _values_between_labels(texts[:k])
+            doubt = _values_between_labels(texts[:k], ctx) if vals else ""  # a header row is never read
             if not doubt and pdf and not (raws and all(map(values.clean, raws))) and _NUMBER_IN_LABEL.search(labels.fold(label)):
                 doubt = f"its label {label!r} holds a number, which may be the value of a blank cell set into it"
             if doubt or vals and (ctx == "requests" or len(vals) > 1 or _prints_value(raws)):
@@ -248,14 +253,10 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
         last = a + len(s[a:b].rstrip())  # a run may end in spaces
-        doubt = ""
-        if grid := text.grid_between(kw_end, a):
-            printed = f"its values {s[a:b].strip()!r}" if a < b else "the next label"
-            doubt = f"a grid printing digits ({grid}) stands between the row's label and {printed}: its values may be in it"
-        elif a < b and (grid := text.grid_between(last, nxt)):
-            doubt = (f"a grid printing digits ({grid}) stands between the row's values {s[a:b].strip()!r} and the next "
-                     "label: a part of its values may be in it")
-        elif missing and a < b < len(s) and not _DIGIT.search(s, last, nxt):  # (a text cut short: READ_CUT)
+        # the last row's run goes on to the table's end, which other tables' grids may come before (a PDF whose
+        # table 二 has no rules, read from its text, and whose table 三 is ruled): no grid after it is looked for
+        doubt = _grid_doubt(text, "the row's", "label", kw_end, a, last, nxt if nxt < hi else None, "the next label")
+        if not doubt and missing and a < b < len(s) and not _DIGIT.search(_CAPTION.sub("", s[last:nxt])):
             doubt = (f"the row after it ({', '.join(missing)}) is not found, and no digit stands between its values "
                      f"{s[a:b].strip()!r} and the next label: that row's label may be lost and its values in this run")
         rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
@@ -269,6 +270,22 @@ _UNIT_NEXT = re.compile(r"\s*[年月日号条件%]")  # after a run: a date or a
 _PROACTIVE_START = re.compile(labels.PROACTIVE_START)
 _REQUESTS_START = re.compile(labels.REQUESTS_START)
 _REVIEW_ANCHOR = re.compile(labels.REVIEW_ANCHOR)
+
+
+def _grid_doubt(text: _Text, who: str, head: str, lo: int, a: int, last: int, hi: int | None, after: str) -> str:
+    """Why the values s[a:last], read from running text after a label or header ending at lo, may not be all there is:
+    a grid printing digits stands between the two, among the values, or between them and hi (what `after` names;
+    not looked for when hi is None); else ""."""
+    run = " ".join(text.s[a:last].split())  # a run over two paragraphs: one line
+    if grid := text.grid_between(lo, a):
+        printed = f"its values {run!r}" if a < last else after
+        return f"a grid printing digits ({grid}) stands between {who} {head} and {printed}: its values may be in it"
+    if a < last and (grid := text.grid_between(a + 1, last - 1)):
+        return f"a grid printing digits ({grid}) stands among {who} values {run!r}: a part of them may be in it"
+    if a < last and hi is not None and (grid := text.grid_between(last, hi)):
+        return (f"a grid printing digits ({grid}) stands between {who} values {run!r} and {after}: a part of them may "
+                "be in it")
+    return ""
 
 
 def _review_run(text: _Text, lo: int) -> RowRead | None:
@@ -287,13 +304,9 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
         if _UNIT_NEXT.match(s, m.end(), m.end() + 2):
             continue
         a, b = m.start(), m.end()
-        run, doubt = s[a:b].strip(), ""
-        if grid := text.grid_between(start, a):
-            doubt = f"a grid printing digits ({grid}) stands between table 四's header and its values {run!r}: they may be in it"
-        elif grid := text.grid_between(a + len(m.group().rstrip()), hi):  # a run may end in spaces
-            doubt = (f"a grid printing digits ({grid}) stands between table 四's values {run!r} and what follows the "
-                     "table: a part of them may be in it")
-        return RowRead("review_litigation", "*", None, run, text.where(a, b), b == len(s), doubt)
+        last = a + len(m.group().rstrip())
+        doubt = _grid_doubt(text, "table 四's", "header", start, a, last, hi, "what follows the table")
+        return RowRead("review_litigation", "*", None, s[a:last].strip(), text.where(a, b), b == len(s), doubt)
     return None
 
 

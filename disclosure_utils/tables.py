@@ -166,14 +166,14 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
 
 
 def _grid_parts(
-    rr: locate.RowRead, k: int, spare: Callable[[int], bool]
+    rr: locate.RowRead, k: int, spare: Callable[[int, int], bool]
 ) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
-    """((raws, sources) of a grid row's cells, trimmed to k when `spare(n)` (the blank cells past the k columns of a row
-    of n cells are spare, asked only of a row with some); else a run to split when printed cells hold several values;
+    """((raws, sources) of a grid row's cells, trimmed to k when `spare(n, k)` (the blank cells past the k columns of a
+    row of n cells are spare, asked only of a row with some); else a run to split when printed cells hold several values;
     else None, None when the row cannot be read by position; and whether a cell holds several values)."""
     raws, sources = rr.cells  # locate reads a grid row only with a value cell at least
     n = len(raws)
-    if n > k and not values.clean(raws[n - 1]) and spare(n):
+    if n > k and not values.clean(raws[n - 1]) and spare(n, k):
         while n > k and not values.clean(raws[n - 1]):
             n -= 1
     raws, sources = raws[:n], sources[:n]
@@ -216,14 +216,14 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
     # many somewhere in the table's grid (a header cut in two, a stray cell): the values after it sit one place off,
     # so blank cells at the end of the other rows are not known to be spare, and those rows are not read by position
     # either. (Table 二's rows are of 1 to 3 columns: a "/" in a column a row does not have is no sign of one.)
-    # A row wider than the table's widest row is cut back to its columns only when most rows read by position are as
-    # wide (a column of empty cells the whole grid has): a cell only it has may stand anywhere in it (an empty <td>
-    # slipped in before its last value, with the 总计 it ends in left blank, read one place off).
+    # A row wider than the table's widest row is cut back to its columns only when most rows read by position run as
+    # far past their own (a column of empty cells the whole grid has): a cell only it has may stand anywhere in it (an
+    # empty <td> slipped in before its last value, with the 总计 it ends in left blank, read one place off).
     width = max(map(len, plan.values()))
-    widths = [len(rr.cells[0]) for rr in seen.values() if rr.cells is not None]
+    past = [len(rr.cells[0]) - len(plan[code]) for code, rr in seen.items() if rr.cells is not None]
 
-    def spare(n: int) -> bool:
-        if n > width and 2 * sum(w >= n for w in widths) <= len(widths):
+    def spare(n: int, k: int) -> bool:
+        if n > width and 2 * sum(p >= n - k for p in past) <= len(past):
             return False
         return not any(
             rr.cells is not None

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
 import pytest
+from lxml import etree
 
 import disclosure_utils as du
 from disclosure_utils import labels, values
-from disclosure_utils.document import Cell, Document, Grid, Paragraph
+from disclosure_utils.document import Cell, Document, Grid, Paragraph, block_text
 from disclosure_utils.labels import fold, norm
 from disclosure_utils.report import Report
 from disclosure_utils.schema import CELL_COLUMNS, frame
@@ -477,6 +479,21 @@ def test_an_empty_cell_past_a_rows_columns_is_spare_only_when_most_rows_have_one
         assert message.startswith("row has 8 value cells (258 |  | 12 |  |  | 1 | 1 | ) where the v2019 table has 7")
 
 
+def test_an_empty_cell_every_row_of_table_2_ends_in_is_spare(tmp_path):
+    """pingtan-nyn-2023's page with an empty <td> at the end of every row: table 二's rows have one or three
+    columns, so its rows are of different widths, but each runs one cell past its own: the empty cells are a column
+    of the layout, and tables 二 and 三 read as before. (Table 四's one row of values then has 16 cells, and which is
+    not its own is not told: it is not read.)"""
+    page = (RAW / "pingtan-nyn-2023-web.html").read_text(encoding="utf-8")
+    assert page.count("</tr>") > 40
+    (path := tmp_path / "nyn.html").write_text(page.replace("</tr>", "<td></td></tr>"), encoding="utf-8")
+    cells, before = du.read_report(path).cells, du.read_report(RAW / "pingtan-nyn-2023-web.html").cells
+    cells, before = (c[c.table != "review_litigation"].reset_index(drop=True) for c in (cells, before))
+    assert len(cells) == len(before) == 185 and (cells.kind != "ambiguous").all()
+    shown = ["table", "row", "column", "kind", "value"]
+    assert cells[shown].equals(before[shown])
+
+
 def test_a_mark_in_a_column_a_table_2_row_does_not_have_leaves_the_other_rows_read(tmp_path):
     """pingtan-zrz-2020's table 二 printed on a three-column grid: 行政事业性收费 prints "/" in a third column it
     does not have, 政府集中采购 a blank there. Table 二's widest rows have three columns, so the "/" shows no column
@@ -541,43 +558,64 @@ def test_a_grid_between_a_rows_label_and_its_values_leaves_the_row_ambiguous(val
     assert cells.value["disposition_total", "total"] == 75 and cells.value["granted", "natural_person"] == 21
 
 
-def test_a_grid_between_a_rows_values_and_the_next_label_leaves_the_row_ambiguous():
-    """Pingtan 2022's glued text with 行政规范性文件's run 8855698 cut after 885 by a grid printing 5698 (as a PDF
-    whose digits parted from the line read): 885 was cut into 8 | 8 | 5 without a word. A grid printing digits
-    between a row's values and the next label may hold a part of them: the row is not read; every other is."""
+@pytest.mark.parametrize("where", ["among", "after"])
+def test_a_grid_among_or_after_a_rows_values_leaves_the_row_ambiguous(where):
+    """Pingtan 2022's glued text with 行政规范性文件's run 8855698 cut by a grid printing 5698 (as a PDF whose digits
+    parted from the line reads), its text 885 then the next label, or 88, then 55 after the grid: the row was cut
+    into 8 | 8 | 5 or 8 | 8 | 55 without a word. A grid printing digits among a row's values or between them and the
+    next label may hold a part of them: the row is not read; every other is. The text after the grid starts with a
+    space, which a run of values takes in: the grid is looked for from the run's last value."""
     doc = load_document(RAW / "pingtan-2022.txt")
     run = "行政规范性文件8855698"
     (paragraph,) = [p for p in doc.paragraphs if run in p.text]
     head, tail = paragraph.text.split(run)
+    before, after = ("885", " " + tail) if where == "after" else ("88", " 55" + tail)
     at = doc.blocks.index(paragraph)
-    doc.blocks[at : at + 1] = [Paragraph(head + "行政规范性文件885 ", paragraph.source),  # the grid past a space
-                               Grid((_grid_row("5698"),), "page 1 box 1,2,3,4"), Paragraph(tail, paragraph.source)]
+    doc.blocks[at : at + 1] = [Paragraph(head + "行政规范性文件" + before, paragraph.source),
+                               Grid((_grid_row("5698"),), "page 1 box 1,2,3,4"), Paragraph(after, paragraph.source)]
     got = recognise(doc)
     cells = got.cells[got.cells.table == "proactive"].set_index(["row", "column"])
     assert set(cells.kind["normative_docs"]) == {"ambiguous"}
     (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
-    assert message == ("a grid printing digits (page 1 box 1,2,3,4) stands between the row's values '885' and the "
-                       "next label: a part of its values may be in it; marked ambiguous")
+    place = "between the row's values '885' and the next label" if where == "after" else "among the row's values"
+    assert message.startswith(f"a grid printing digits (page 1 box 1,2,3,4) stands {place}")
+    assert message.endswith(": a part of them may be in it; marked ambiguous")
     assert (cells.kind.drop("normative_docs", level="row") == "number").all()
     assert cells.value["admin_license", "decisions"] == 10690
 
 
-@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_grid_after_a_tables_last_row_read_from_text_is_no_doubt():
+    """Pingtan nyn-2023's HTML page with table 二's grids printed as text, as a PDF whose table 二 has no rules (and
+    whose table 三 is ruled) is read: table 三's grid follows table 二's last row before table 四's heading, where
+    the text part of table 二 ends. It is no sign that the last row's values are in it: table 二 reads as before."""
+    doc = load_document(RAW / "pingtan-nyn-2023-web.html")
+    before = recognise(doc).cells
+    proactive = [b for b in doc.grids if any("第二十条" in c.text for row in b.rows for c in row)]
+    assert proactive
+    doc.blocks = [Paragraph(block_text(b), b.source) if b in proactive else b for b in doc.blocks]
+    got = recognise(doc)
+    assert not (got.findings.check == "READ_DISPLACED").any()
+    table2 = ["row", "column", "kind", "value"]
+    assert got.cells[got.cells.table == "proactive"][table2].reset_index(drop=True).equals(
+        before[before.table == "proactive"][table2].reset_index(drop=True))
+
+
+@pytest.mark.parametrize("where", ["before", "among", "after"])
 def test_a_grid_beside_table_4s_run_leaves_the_table_ambiguous(where):
     """Pingtan 2022's glued text with a grid printing digits between table 四's header and its run
-    0 1 1 0 2 1 0 0 0 1 0 0 0 0 0, or between the run and section 五 (as a PDF whose digits parted from the line
-    reads): the run's 15 values were read without a word. They, or a part of them, may be in the grid: all three
-    groups are ambiguous; tables 二 and 三 are read."""
+    0 1 1 0 2 1 0 0 0 1 0 0 0 0 0, among its values (after the seventh), or between the run and section 五 (as a PDF
+    whose digits parted from the line reads): the 15 values were read without a word. They, or a part of them, may
+    be in the grid: all three groups are ambiguous; tables 二 and 三 are read."""
     doc = load_document(RAW / "pingtan-2022.txt")
     run = "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"
     (paragraph,) = [p for p in doc.paragraphs if run in p.text]
     head, tail = paragraph.text.split(run)
+    cut = {"before": 0, "among": len("0 1 1 0 2 1 0"), "after": len(run)}[where]
     grid = Grid((_grid_row("0", "1", "1", "0", "2"),), "page 3 box 1,2,3,4")
     at = doc.blocks.index(paragraph)
-    parts = [Paragraph(head, paragraph.source), grid, Paragraph(run + tail, paragraph.source)] if where == "before" else [
-        Paragraph(head + run, paragraph.source), grid, Paragraph(tail, paragraph.source)]
     before = recognise(doc).cells
-    doc.blocks[at : at + 1] = parts
+    doc.blocks[at : at + 1] = [Paragraph(head + run[:cut], paragraph.source), grid,
+                               Paragraph(run[cut:] + tail, paragraph.source)]
     got = recognise(doc)
     cells = got.cells
     assert (before[before.table == "review_litigation"].kind == "number").sum() == 15
@@ -586,27 +624,39 @@ def test_a_grid_beside_table_4s_run_leaves_the_table_ambiguous(where):
     assert cells[cells.table != "review_litigation"][others].equals(before[before.table != "review_litigation"][others])
     found = got.findings[got.findings.check == "READ_DISPLACED"]
     assert list(found.row) == ["review", "litigation_direct", "litigation_after_review"]
-    grid_at = "between table 四's header and its values" if where == "before" else "between table 四's values"
-    assert found.message.iloc[0].startswith(f"a grid printing digits (page 3 box 1,2,3,4) stands {grid_at} '{run}'")
+    place = {"before": f"between table 四's header and its values '{run}'", "among": "among table 四's values",
+             "after": f"between table 四's values '{run}' and what follows the table"}[where]
+    assert found.message.iloc[0].startswith(f"a grid printing digits (page 3 box 1,2,3,4) stands {place}")
 
 
-def test_a_row_whose_next_rows_label_is_lost_is_ambiguous(tmp_path):
+@pytest.mark.parametrize(
+    ("printed", "doubt"),
+    [("2113 0第二十条第（八）项", True), ("2113 0第20条第（8）项", True), ("2113行正强制0第二十条第（八）项", False)],
+    ids=["label-lost", "label-lost-caption-in-digits", "label-misspelt"],
+)
+def test_a_row_whose_next_rows_label_is_lost_is_ambiguous(tmp_path, printed, doubt):
     """Pingtan 2022's glued text without the label 行政强制: 行政处罚2113行政强制0 reads 行政处罚21130, and 21130 was
     read as 行政处罚's count (table 二 has no identity to catch it), with only 行政强制 reported missing. A row
-    followed by rows not found, with no digit between its values and the next label found, may hold their values:
-    it is ambiguous; the rest of table 二 is read."""
+    followed by rows not found, with no digit between its values and the next label found (the next block's caption
+    aside, 第20条第（8）项 too), may hold their values: it is ambiguous; the rest of table 二 is read. A misspelt
+    label (行正强制) stands between: its values are its own, not 行政处罚's."""
     text = (RAW / "pingtan-2022.txt").read_text(encoding="utf-8")
-    assert text.count("行政处罚2113行政强制0第二十条") == 1
-    (path := tmp_path / "pingtan-2022.txt").write_text(text.replace("行政强制0第二十条", "0第二十条"), encoding="utf-8")
+    assert text.count("2113行政强制0第二十条第（八）项") == 1
+    (path := tmp_path / "pingtan-2022.txt").write_text(
+        text.replace("2113行政强制0第二十条第（八）项", printed.replace(" ", "")), encoding="utf-8")
     report = du.read_report(path)
     cells = report.cells[report.cells.table == "proactive"].set_index(["row", "column"])
-    assert cells.kind["admin_penalty", "decisions"] == "ambiguous" and "admin_coercion" not in cells.index
+    assert "admin_coercion" not in cells.index.get_level_values("row")
     assert cells.value["admin_license", "decisions"] == 10690 and cells.value["admin_fees", "amount_yuan"] == 91_163_600
     findings = report.findings.set_index(["check", "row"]).message
+    assert findings["READ_MISSING_ROW", "admin_coercion"] == "row admin_coercion not found in the v2021 table"
+    if not doubt:
+        assert cells.value["admin_penalty", "decisions"] == 2113 and "READ_DISPLACED" not in findings
+        return
+    assert cells.kind["admin_penalty", "decisions"] == "ambiguous"
     assert findings["READ_DISPLACED", "admin_penalty"] == (
         "the row after it (admin_coercion) is not found, and no digit stands between its values '21130' and the next "
         "label: that row's label may be lost and its values in this run; marked ambiguous")
-    assert findings["READ_MISSING_ROW", "admin_coercion"] == "row admin_coercion not found in the v2021 table"
 
 
 @pytest.mark.parametrize("printings", ["AA", "AB", "ABA"])
@@ -756,6 +806,26 @@ def test_report_cells_given_in_any_form_are_the_same_cells():
     assert Report({}).cell_records() == [] and Report({}).records("cells") == []
 
 
+def test_an_empty_cell_between_label_cells_is_a_spacer(tmp_path):
+    """Shanghai's page with an empty <td> between every two label cells (三、本年度办理结果 |  | （一）予以公开, the
+    header 行政复议 |  | 行政诉讼): the label before names no row on its own, so the cell is a spacer and every cell
+    reads as before."""
+    page = etree.HTML((RAW / "shanghai-gov-office-2019.html").read_bytes())
+    spacers = 0
+    for tr in page.iter("tr"):
+        tds = tr.findall("td")
+        for td, nxt in itertools.pairwise(tds):
+            if not values.is_value_text("".join(td.itertext())) and not values.is_value_text("".join(nxt.itertext())):
+                td.addnext(etree.Element("td"))
+                spacers += 1
+    assert spacers > 10
+    (path := tmp_path / "shanghai.html").write_bytes(etree.tostring(page, encoding="utf-8", method="html"))
+    got, before = du.read_report(path), du.read_report(RAW / "shanghai-gov-office-2019.html")
+    assert not (got.findings.check == "READ_DISPLACED").any()
+    shown = ["table", "row", "column", "kind", "raw"]
+    assert got.cells[shown].equals(before.cells[shown])
+
+
 def test_a_flattened_row_run_into_the_next_is_ambiguous(tmp_path):
     """The Ankang seed without the blank line that ends 规章's row: the row reads 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66,
     and was read as 规章 with 规范性文件's 9, 9, 66 and no reading finding. Value cells between a row's label cells
@@ -771,7 +841,7 @@ def test_a_flattened_row_run_into_the_next_is_ambiguous(tmp_path):
     assert not ((cells.table == "proactive") & (cells.row == "normative_docs")).any()
     findings = report.findings.set_index(["check", "row"]).message
     assert findings["READ_DISPLACED", "rules"].startswith(
-        "value cells (0 | 0 | 0) stand between its label cells (规章 | 规范性文件): it may run into the next row")
+        "value cells (0 | 0 | 0) stand between its label cells (规章 | 规范性文件): it may be two rows run together")
     assert findings["READ_MISSING_ROW", "normative_docs"] == "row normative_docs not found in the v2019 table"
     read = cells[~cells.row.isin(["rules", "normative_docs"]) | (cells.table != "proactive")]
     assert len(read) == 198 - 6
