@@ -165,7 +165,7 @@ REVIEW_ROWS = (
 ROWS = {"proactive": PROACTIVE_ROWS, "requests": REQUESTS_ROWS, "review_litigation": REVIEW_ROWS}
 
 # Parent labels and notes that carry no cells of their own: removed before matching a row label.
-_PARENTS = re.compile(r"三\.?、?本年度办理结果|\((?:三|四|五|六)\)(?:不予公开|无法提供|不予处理|其他处理)(?=\d\.)")
+PARENTS = re.compile(r"三\.?、?本年度办理结果|\((?:三|四|五|六)\)(?:不予公开|无法提供|不予处理|其他处理)(?=\d\.)")
 _NOTE = re.compile(r"\((?![一二三四五六七八九十]\))[^()]{3,}\)")
 
 
@@ -186,7 +186,7 @@ _KEYWORD_ROWS = {table: tuple((k, rank, code) for rank, (code, keywords, _) in e
 def row_code(table: str, key: str) -> str | None:
     """The row code for a label of `table` normalised by `norm`, or None when no alias matches (cached: a corpus
     prints the same template labels again and again)."""
-    full = _PARENTS.sub("", key)
+    full = PARENTS.sub("", key)
     for key in (strip_notes(full), full):  # a note may be the label itself: 行政诉讼（复议后起诉）
         if not key:
             continue

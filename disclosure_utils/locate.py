@@ -76,8 +76,11 @@ def _values_between_labels(texts: list[str], table: str) -> str:
     if not between:
         return ""
     if not any(map(values.clean, between)):
-        before = texts[first : texts.index(between[0], first)]
-        if labels.row_code(table, _label_key("".join(before))) is None:
+        at = texts.index(between[0], first)
+        before = "".join(texts[first:at])
+        after = next(t for t, v in zip(texts[at:], is_value[at:], strict=True) if not v)
+        # a group's label ((六)其他处理 before 1.申请人…) names no row of its own, though its words may name one
+        if labels.row_code(table, _label_key(before)) is None or labels.PARENTS.match(_label_key(before + after)):
             return ""
     named = " | ".join(compress(texts, map(not_, is_value)))
     shown = " | ".join(values.clean(t) or "blank" for t in between)
@@ -189,13 +192,13 @@ class _Text:
     printing digits stand in it (`grid_between`)."""
 
     def __init__(self, doc: Document):
-        parts, self.starts, self.sources, self.grid_at, self.grid_sources = [], [], [], [], []
+        parts, self.starts, self.sources, self.grid_at, self.grids = [], [], [], [], []
         pos = 0
         for p in doc.blocks:
             if isinstance(p, Grid):
                 if any(_DIGIT.search(c.text) for row in p.rows for c in row):
                     self.grid_at.append(pos)  # the offset of the paragraph after it (past the end after the last)
-                    self.grid_sources.append(p.source)
+                    self.grids.append(p)
                 continue
             t = labels.norm_spaced(p.text)
             self.starts.append(pos)
@@ -204,11 +207,16 @@ class _Text:
             pos += len(t) + 1
         self.s = "\n".join(parts)
 
-    def grid_between(self, lo: int, hi: int) -> str:
+    def grid_between(self, lo: int, hi: int, table: str = "") -> str:
         """The source of the first grid printing digits between offsets lo and hi (a grid after the last paragraph
-        stands at the end), or ""."""
-        i = bisect.bisect_left(self.grid_at, lo)
-        return self.grid_sources[i] if i < len(self.grid_at) and min(self.grid_at[i], len(self.s)) <= hi else ""
+        stands at the end), or "". With `table`, grids of another table (labels, none of them the table's) are passed
+        over."""
+        for i in range(bisect.bisect_left(self.grid_at, lo), len(self.grid_at)):
+            if min(self.grid_at[i], len(self.s)) > hi:
+                break
+            if not (table and _of_another_table(self.grids[i], table)):
+                return self.grids[i].source
+        return ""
 
     def where(self, a: int, b: int) -> str:
         if not self.starts:
@@ -254,8 +262,9 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         a, b = run.span() if run else (nxt, nxt)
         last = a + len(s[a:b].rstrip())  # a run may end in spaces
         # the last row's run goes on to the table's end, which other tables' grids may come before (a PDF whose
-        # table 二 has no rules, read from its text, and whose table 三 is ruled): no grid after it is looked for
-        doubt = _grid_doubt(text, "the row's", "label", kw_end, a, last, nxt if nxt < hi else None, "the next label")
+        # table 二 has no rules, read from its text, and whose table 三 is ruled): those are passed over
+        doubt = _grid_doubt(text, "the row's", "label", kw_end, a, last, nxt,
+                            "the next label" if nxt < hi else "the end of the table's text", table if nxt >= hi else "")
         if not doubt and missing and a < b < len(s) and not _DIGIT.search(_CAPTION.sub("", s[last:nxt])):
             doubt = (f"the row after it ({', '.join(missing)}) is not found, and no digit stands between its values "
                      f"{s[a:b].strip()!r} and the next label: that row's label may be lost and its values in this run")
@@ -272,17 +281,24 @@ _REQUESTS_START = re.compile(labels.REQUESTS_START)
 _REVIEW_ANCHOR = re.compile(labels.REVIEW_ANCHOR)
 
 
-def _grid_doubt(text: _Text, who: str, head: str, lo: int, a: int, last: int, hi: int | None, after: str) -> str:
+def _of_another_table(grid: Grid, table: str) -> bool:
+    """The grid prints labels, and none of them names a row of `table`."""
+    printed = [c.text for row in grid.rows for c in row if not values.is_value_text(c.text)]
+    return bool(printed) and not any(labels.row_code(table, _label_key(t)) for t in printed)
+
+
+def _grid_doubt(text: _Text, who: str, head: str, lo: int, a: int, last: int, hi: int, after: str,
+                table: str = "") -> str:
     """Why the values s[a:last], read from running text after a label or header ending at lo, may not be all there is:
-    a grid printing digits stands between the two, among the values, or between them and hi (what `after` names;
-    not looked for when hi is None); else ""."""
+    a grid printing digits (with `table`, not another table's) stands between the two, among the values, or between
+    them and hi (what `after` names); else ""."""
     run = " ".join(text.s[a:last].split())  # a run over two paragraphs: one line
-    if grid := text.grid_between(lo, a):
+    if grid := text.grid_between(lo, a, table):
         printed = f"its values {run!r}" if a < last else after
         return f"a grid printing digits ({grid}) stands between {who} {head} and {printed}: its values may be in it"
-    if a < last and (grid := text.grid_between(a + 1, last - 1)):
+    if a < last and (grid := text.grid_between(a + 1, last - 1, table)):
         return f"a grid printing digits ({grid}) stands among {who} values {run!r}: a part of them may be in it"
-    if a < last and hi is not None and (grid := text.grid_between(last, hi)):
+    if a < last and (grid := text.grid_between(last, hi, table)):
         return (f"a grid printing digits ({grid}) stands between {who} values {run!r} and {after}: a part of them may "
                 "be in it")
     return ""

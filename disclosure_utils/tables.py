@@ -216,14 +216,15 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
     # many somewhere in the table's grid (a header cut in two, a stray cell): the values after it sit one place off,
     # so blank cells at the end of the other rows are not known to be spare, and those rows are not read by position
     # either. (Table 二's rows are of 1 to 3 columns: a "/" in a column a row does not have is no sign of one.)
-    # A row wider than the table's widest row is cut back to its columns only when most rows read by position run as
-    # far past their own (a column of empty cells the whole grid has): a cell only it has may stand anywhere in it (an
-    # empty <td> slipped in before its last value, with the 总计 it ends in left blank, read one place off).
+    # A row wider than the table's widest row is cut back to its columns only when most rows read by position run
+    # just as far past their own, or are as wide (a column of empty cells the whole grid has): a cell only it has may
+    # stand anywhere in it (an empty <td> slipped in before its last value, with the 总计 it ends in left blank, read
+    # one place off). Rows padded within the table's width (a one-column row printed as 782 |  | ) show no such column.
     width = max(map(len, plan.values()))
-    past = [len(rr.cells[0]) - len(plan[code]) for code, rr in seen.items() if rr.cells is not None]
+    shapes = [(len(rr.cells[0]), len(plan[code])) for code, rr in seen.items() if rr.cells is not None]
 
     def spare(n: int, k: int) -> bool:
-        if n > width and 2 * sum(p >= n - k for p in past) <= len(past):
+        if n > width and 2 * sum(w - own == n - k or w >= n for w, own in shapes) <= len(shapes):
             return False
         return not any(
             rr.cells is not None

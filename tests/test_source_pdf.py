@@ -283,7 +283,7 @@ def test_a_row_whose_digits_part_from_its_label_into_a_grid_is_ambiguous_not_bla
     assert len(cells) == 7 and set(cells.kind) == {"ambiguous"}
     (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
     grid = next(g for g in doc.grids if any(c.text == "3119" for row in g.rows for c in row))
-    assert f"({grid.source})" in message and message.endswith("the next label: its values may be in it; marked ambiguous")
+    assert f"({grid.source})" in message and message.endswith("the end of the table's text: its values may be in it; marked ambiguous")
     expected = {(c.table, c.row, c.column): c for c in expected_cells(HUAIAN).itertuples()}
     for c in got.cells.itertuples():  # whatever else is read is printed so, or not read
         if c.kind != "ambiguous" and (want := expected.get((c.table, c.row, c.column))) is not None:

@@ -235,7 +235,7 @@ def test_norm_writes_a_lone_row_number_with_a_dot(label, key):
 def _first_row_named(table: str, key: str) -> str | None:
     """The rule `labels.row_code` follows, written plainly: the first row of the table, in order, whose exact label
     is the key or one of whose keywords it holds, tried on the key without its notes, then on the key."""
-    full = labels._PARENTS.sub("", key)
+    full = labels.PARENTS.sub("", key)
     for k in (labels.strip_notes(full), full):
         for code, keywords, exact in labels.ROWS[table] if k else ():
             if k in exact or any(word in k for word in keywords):
@@ -494,6 +494,30 @@ def test_an_empty_cell_every_row_of_table_2_ends_in_is_spare(tmp_path):
     assert cells[shown].equals(before[shown])
 
 
+def test_padding_within_the_table_is_no_column_of_empty_cells():
+    """nyn-2023's table 二 on a four-column grid without spans, its one-column rows padded (行政许可 | 782 |  | ), and
+    行政规范性文件 printed 4 | 9 |  (现行有效件数 left blank) with an empty cell slipped in after its 4: 4 |  | 9 | ,
+    which, cut back to three cells, read 4 | blank | 9 without a word. The padded rows run past their one column within
+    the table's width: they show no column of empty cells, so the row with the cell too many is ambiguous."""
+    doc = load_document(RAW / "pingtan-nyn-2023-web.html")
+
+    def edit(row: tuple[Cell, ...]) -> tuple[Cell, ...]:
+        texts = [c.text for c in row]
+        if len(row) == 2 and values.is_value_text(texts[1]) and texts[1]:
+            return (row[0], row[1]._replace(colspan=1), Cell("", "pad"), Cell("", "pad"))
+        if texts[0] == "行政规范性文件":
+            return (row[0], row[1], Cell("", "slipped in"), row[2], Cell("", "last"))
+        return row
+
+    doc.blocks = [Grid(tuple(map(edit, b.rows)), b.source) if isinstance(b, Grid) else b for b in doc.blocks]
+    got = recognise(doc)
+    cells = got.cells[got.cells.table == "proactive"].set_index(["row", "column"])
+    assert set(cells.kind["normative_docs"]) == {"ambiguous"}
+    (message,) = got.findings[(got.findings.check == "READ_SHAPE") & (got.findings.row == "normative_docs")].message
+    assert message.startswith("row has 4 value cells (4 |  | 9 | ) where the v2021 table has 3")
+    assert cells.value["admin_license", "decisions"] == 782 and cells.value["rules", "issued"] == 0
+
+
 def test_a_mark_in_a_column_a_table_2_row_does_not_have_leaves_the_other_rows_read(tmp_path):
     """pingtan-zrz-2020's table 二 printed on a three-column grid: 行政事业性收费 prints "/" in a third column it
     does not have, 政府集中采购 a blank there. Table 二's widest rows have three columns, so the "/" shows no column
@@ -598,6 +622,25 @@ def test_a_grid_after_a_tables_last_row_read_from_text_is_no_doubt():
     table2 = ["row", "column", "kind", "value"]
     assert got.cells[got.cells.table == "proactive"][table2].reset_index(drop=True).equals(
         before[before.table == "proactive"][table2].reset_index(drop=True))
+
+
+def test_a_grid_of_digits_after_a_tables_last_row_read_from_text_leaves_it_ambiguous():
+    """Pingtan 2022's glued text with the fee 9116.36 (table 二's last row) cut after 91 by a grid printing 16.36 (a
+    PDF whose digits parted from the line): 91 was read without a word. A grid printing digits between the last row's
+    values and the end of the table's text may hold a part of them, unless its labels are all another table's."""
+    doc = load_document(RAW / "pingtan-2022.txt")
+    run = "行政事业性收费9116.36"
+    (paragraph,) = [p for p in doc.paragraphs if run in p.text]
+    head, tail = paragraph.text.split(run)
+    at = doc.blocks.index(paragraph)
+    doc.blocks[at : at + 1] = [Paragraph(head + "行政事业性收费91", paragraph.source),
+                               Grid((_grid_row("16.36"),), "page 1 box 5,6,7,8"), Paragraph(" " + tail, paragraph.source)]
+    got = recognise(doc)
+    cells = got.cells[got.cells.table == "proactive"].set_index(["row", "column"])
+    assert cells.kind["admin_fees", "amount_yuan"] == "ambiguous"
+    (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
+    assert message == ("a grid printing digits (page 1 box 5,6,7,8) stands between the row's values '91' and the "
+                       "end of the table's text: a part of them may be in it; marked ambiguous")
 
 
 @pytest.mark.parametrize("where", ["before", "among", "after"])
@@ -806,11 +849,13 @@ def test_report_cells_given_in_any_form_are_the_same_cells():
     assert Report({}).cell_records() == [] and Report({}).records("cells") == []
 
 
-def test_an_empty_cell_between_label_cells_is_a_spacer(tmp_path):
-    """Shanghai's page with an empty <td> between every two label cells (三、本年度办理结果 |  | （一）予以公开, the
-    header 行政复议 |  | 行政诉讼): the label before names no row on its own, so the cell is a spacer and every cell
-    reads as before."""
-    page = etree.HTML((RAW / "shanghai-gov-office-2019.html").read_bytes())
+@pytest.mark.parametrize("name", ["shanghai-gov-office-2019", "pingtan-nyn-2023-web"])
+def test_an_empty_cell_between_label_cells_is_a_spacer(tmp_path, name):
+    """Shanghai's (v2019) and nyn-2023's (v2021) pages with an empty <td> between every two label cells
+    (三、本年度办理结果 |  | （一）予以公开, （六）其他处理 |  | 1.申请人无正当理由…, the header 行政复议 |  | 行政诉讼): the
+    label before names no row on its own ((六)其他处理 is the group of the row after it, though 其他处理 names v2019's
+    row), so the cell is a spacer and every cell reads as before."""
+    page = etree.HTML((RAW / f"{name}.html").read_bytes())
     spacers = 0
     for tr in page.iter("tr"):
         tds = tr.findall("td")
@@ -819,34 +864,44 @@ def test_an_empty_cell_between_label_cells_is_a_spacer(tmp_path):
                 td.addnext(etree.Element("td"))
                 spacers += 1
     assert spacers > 10
-    (path := tmp_path / "shanghai.html").write_bytes(etree.tostring(page, encoding="utf-8", method="html"))
-    got, before = du.read_report(path), du.read_report(RAW / "shanghai-gov-office-2019.html")
+    (path := tmp_path / f"{name}.html").write_bytes(etree.tostring(page, encoding="utf-8", method="html"))
+    got, before = du.read_report(path), du.read_report(RAW / f"{name}.html")
     assert not (got.findings.check == "READ_DISPLACED").any()
     shown = ["table", "row", "column", "kind", "raw"]
     assert got.cells[shown].equals(before.cells[shown])
 
 
-def test_a_flattened_row_run_into_the_next_is_ambiguous(tmp_path):
-    """The Ankang seed without the blank line that ends 规章's row: the row reads 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66,
-    and was read as 规章 with 规范性文件's 9, 9, 66 and no reading finding. Value cells between a row's label cells
-    show it may run into the next: 规章 is ambiguous, 规范性文件 missing, every other cell read as printed."""
+@pytest.mark.parametrize(
+    ("label", "table", "row", "lost", "between", "labels_"),
+    [("\t规章", "proactive", "rules", "normative_docs", "0 | 0 | 0", "规章 | 规范性文件"),
+     ("\t8.属于行政查询事项", "requests", "denied_admin_query", "unable_not_held", " | ".join(["blank"] * 8),
+      "8.属于行政查询事项 | （四）无法提供 | 1.本机关不掌握相关政府信息")],
+    ids=["values", "blanks"],
+)
+def test_a_flattened_row_run_into_the_next_is_ambiguous(tmp_path, label, table, row, lost, between, labels_):
+    """The Ankang seed without the blank line that ends a row: 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66 was read as
+    规章 with 规范性文件's 9, 9, 66, and 8.属于行政查询事项's seven blanks, followed by （四）无法提供 |
+    1.本机关不掌握相关政府信息 | 4 | … (an empty parent cell between), as 行政查询事项 with 不掌握's values, each with no reading finding. Value cells
+    (blank ones too, after labels that name a row on their own) between a row's label cells show it may run into the
+    next: the row is ambiguous, the next missing, every other cell read as printed."""
     lines = (RAW / "ankang-natural-resources-2020.txt").read_text(encoding="utf-8").split("\n")
-    at = lines.index("\t规章")
-    assert lines[at : at + 6] == ["\t规章", "\t0", "\t0", "\t0", "", "\t规范性文件"]
-    (path := tmp_path / "ankang.txt").write_text("\n".join(lines[: at + 4] + lines[at + 5 :]), encoding="utf-8")
+    at = lines.index(label)
+    end = lines.index("", at)
+    (path := tmp_path / "ankang.txt").write_text("\n".join(lines[:end] + lines[end + 1 :]), encoding="utf-8")
     report = du.read_report(path)
     cells = report.cells
-    rules = cells[(cells.table == "proactive") & (cells.row == "rules")]
-    assert len(rules) == 3 and set(rules.kind) == {"ambiguous"}
-    assert not ((cells.table == "proactive") & (cells.row == "normative_docs")).any()
+    mine = cells[(cells.table == table) & (cells.row == row)]
+    assert len(mine) == (3 if table == "proactive" else 7) and set(mine.kind) == {"ambiguous"}
+    assert not ((cells.table == table) & (cells.row == lost)).any()
     findings = report.findings.set_index(["check", "row"]).message
-    assert findings["READ_DISPLACED", "rules"].startswith(
-        "value cells (0 | 0 | 0) stand between its label cells (规章 | 规范性文件): it may be two rows run together")
-    assert findings["READ_MISSING_ROW", "normative_docs"] == "row normative_docs not found in the v2019 table"
-    read = cells[~cells.row.isin(["rules", "normative_docs"]) | (cells.table != "proactive")]
-    assert len(read) == 198 - 6
+    assert findings["READ_DISPLACED", row] == (
+        f"value cells ({between}) stand between its label cells ({labels_}): it may be two rows run together; "
+        "marked ambiguous")
+    assert findings["READ_MISSING_ROW", lost] == f"row {lost} not found in the v2019 table"
+    read = cells[~cells.row.isin([row, lost]) | (cells.table != table)]
+    assert len(read) == 198 - len(mine) * 2
     expected_read = {(c["table"], c["row"], c["column"]): c["value"] for c in expected("ankang-natural-resources-2020")[
-        "cells"] if (c["table"], c["row"]) not in (("proactive", "rules"), ("proactive", "normative_docs"))}
+        "cells"] if (c["table"], c["row"]) not in ((table, row), (table, lost))}
     for cell in read.itertuples():
         want = expected_read[cell.table, cell.row, cell.column]
         assert (cell.kind == "blank") if want is None else (cell.kind == "number" and cell.value == want), cell
