@@ -16,7 +16,7 @@ from operator import itemgetter, not_
 from typing import NamedTuple
 
 from . import labels, split, values
-from .codebook import codes
+from .codebook import TABLES, codes
 from .document import Document, Grid, from_fields
 
 
@@ -79,8 +79,10 @@ def _values_between_labels(texts: list[str], table: str) -> str:
         at = texts.index(between[0], first)
         before = "".join(texts[first:at])
         after = next(t for t, v in zip(texts[at:], is_value[at:], strict=True) if not v)
-        # a group's label ((六)其他处理 before 1.申请人…) names no row of its own, though its words may name one
-        if labels.row_code(table, _label_key(before)) is None or labels.PARENTS.match(_label_key(before + after)):
+        # group labels ((六)其他处理 before 1.申请人…) name no row of their own, though their words may name one; a row's
+        # label after them does ((三)不予公开1.属于国家秘密)
+        key, joined = _label_key(before), _label_key(before + after)
+        if labels.row_code(table, key) is None or len(labels.PARENTS.sub("", joined)) <= len(joined) - len(key):
             return ""
     named = " | ".join(compress(texts, map(not_, is_value)))
     shown = " | ".join(values.clean(t) or "blank" for t in between)
@@ -282,21 +284,22 @@ _REVIEW_ANCHOR = re.compile(labels.REVIEW_ANCHOR)
 
 
 def _of_another_table(grid: Grid, table: str) -> bool:
-    """The grid prints labels, and none of them names a row of `table`."""
-    printed = [c.text for row in grid.rows for c in row if not values.is_value_text(c.text)]
-    return bool(printed) and not any(labels.row_code(table, _label_key(t)) for t in printed)
+    """The grid prints labels naming rows of another table, and none naming a row of `table`."""
+    keys = [_label_key(c.text) for row in grid.rows for c in row if not values.is_value_text(c.text)]
+    others = [t for t in TABLES if t != table]
+    return not any(labels.row_code(table, k) for k in keys) and any(labels.row_code(t, k) for t in others for k in keys)
 
 
 def _grid_doubt(text: _Text, who: str, head: str, lo: int, a: int, last: int, hi: int, after: str,
                 table: str = "") -> str:
     """Why the values s[a:last], read from running text after a label or header ending at lo, may not be all there is:
-    a grid printing digits (with `table`, not another table's) stands between the two, among the values, or between
-    them and hi (what `after` names); else ""."""
+    a grid printing digits stands between the two, among the values, or between them and hi (what `after` names; with
+    `table`, a grid of another table is passed over there); else ""."""
     run = " ".join(text.s[a:last].split())  # a run over two paragraphs: one line
-    if grid := text.grid_between(lo, a, table):
+    if grid := text.grid_between(lo, a):
         printed = f"its values {run!r}" if a < last else after
         return f"a grid printing digits ({grid}) stands between {who} {head} and {printed}: its values may be in it"
-    if a < last and (grid := text.grid_between(a + 1, last - 1, table)):
+    if a < last and (grid := text.grid_between(a + 1, last - 1)):
         return f"a grid printing digits ({grid}) stands among {who} values {run!r}: a part of them may be in it"
     if a < last and (grid := text.grid_between(last, hi, table)):
         return (f"a grid printing digits ({grid}) stands between {who} values {run!r} and {after}: a part of them may "

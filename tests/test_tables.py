@@ -624,23 +624,47 @@ def test_a_grid_after_a_tables_last_row_read_from_text_is_no_doubt():
         before[before.table == "proactive"][table2].reset_index(drop=True))
 
 
-def test_a_grid_of_digits_after_a_tables_last_row_read_from_text_leaves_it_ambiguous():
+@pytest.mark.parametrize("grid_cells", [("16.36",), ("16.36", "万元"), ("本年收费金额（单位：万元）", "16.36"), ("16.36", "第5页")])
+def test_a_grid_of_digits_after_a_tables_last_row_read_from_text_leaves_it_ambiguous(grid_cells):
     """Pingtan 2022's glued text with the fee 9116.36 (table 二's last row) cut after 91 by a grid printing 16.36 (a
-    PDF whose digits parted from the line): 91 was read without a word. A grid printing digits between the last row's
-    values and the end of the table's text may hold a part of them, unless its labels are all another table's."""
+    PDF whose digits parted from the line), alone or with a unit, a header or a page number: 91 was read without a
+    word. A grid printing digits between the last row's values and the end of the table's text may hold a part of
+    them, unless its labels name another table's rows and none of this table's."""
     doc = load_document(RAW / "pingtan-2022.txt")
     run = "行政事业性收费9116.36"
     (paragraph,) = [p for p in doc.paragraphs if run in p.text]
     head, tail = paragraph.text.split(run)
     at = doc.blocks.index(paragraph)
     doc.blocks[at : at + 1] = [Paragraph(head + "行政事业性收费91", paragraph.source),
-                               Grid((_grid_row("16.36"),), "page 1 box 5,6,7,8"), Paragraph(" " + tail, paragraph.source)]
+                               Grid((_grid_row(*grid_cells),), "page 1 box 5,6,7,8"), Paragraph(" " + tail, paragraph.source)]
     got = recognise(doc)
     cells = got.cells[got.cells.table == "proactive"].set_index(["row", "column"])
     assert cells.kind["admin_fees", "amount_yuan"] == "ambiguous"
     (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
     assert message == ("a grid printing digits (page 1 box 5,6,7,8) stands between the row's values '91' and the "
                        "end of the table's text: a part of them may be in it; marked ambiguous")
+
+
+def test_a_blank_last_row_read_from_text_before_another_tables_grid_is_ambiguous():
+    """nyn-2023's page with table 二 printed as text, its fee left blank (行政事业性收费 printing nothing), and a page
+    footer 第5页 after table 三's grid: the 5 was read as the fee (5 万元) without a word. Another table's grid is
+    passed over only after a row's values; a run found past a grid may be anything."""
+    doc = load_document(RAW / "pingtan-nyn-2023-web.html")
+    proactive = [b for b in doc.grids if any("第二十条" in c.text for row in b.rows for c in row)]
+    blocks = []
+    for b in doc.blocks:
+        if b in proactive:
+            blocks.append(Paragraph(block_text(b).replace("行政事业性收费 0", "行政事业性收费"), b.source))
+        else:
+            blocks.append(b)
+        if isinstance(b, Grid) and any("申请人情况" in c.text for row in b.rows for c in row):
+            blocks.append(Paragraph("第5页", "footer"))
+    doc.blocks = blocks
+    got = recognise(doc)
+    cells = got.cells[got.cells.table == "proactive"].set_index(["row", "column"])
+    assert cells.kind["admin_fees", "amount_yuan"] == "ambiguous"
+    (message,) = got.findings[got.findings.check == "READ_DISPLACED"].message
+    assert message.startswith("a grid printing digits (") and "stands between the row's label and its values '5'" in message
 
 
 @pytest.mark.parametrize("where", ["before", "among", "after"])
@@ -847,6 +871,26 @@ def test_report_cells_given_in_any_form_are_the_same_cells():
         got[0]["value"] = -1.0
         assert report.cell_records()[0].value != -1.0
     assert Report({}).cell_records() == [] and Report({}).records("cells") == []
+
+
+def test_a_blank_row_under_a_group_label_run_into_the_next_is_ambiguous(tmp_path):
+    """The Ankang seed without the blank line that ends 1.属于国家秘密 (blank), the row after it, 2.其他法律行政法规禁止
+    公开, printing 3 under 自然人 and 总计: the row reads （三）不予公开 | 1.属于国家秘密 | blank … | 2.其他法律… | 3 | … | 3
+    and was read as 国家秘密 printing 3 and 3. Its labels before the blanks are a group's and a row's: not a spacer."""
+    lines = (RAW / "ankang-natural-resources-2020.txt").read_text(encoding="utf-8").split("\n")
+    at = lines.index("\t1.属于国家秘密")
+    end = lines.index("", at)
+    nxt = lines.index("\t2.其他法律行政法规禁止公开", end)
+    assert lines[nxt + 1 : nxt + 8] == ["\t"] * 7
+    lines[nxt + 1] = lines[nxt + 7] = "\t3"
+    (path := tmp_path / "ankang.txt").write_text("\n".join(lines[:end] + lines[end + 1 :]), encoding="utf-8")
+    report = du.read_report(path)
+    cells = report.cells[report.cells.table == "requests"]
+    assert set(cells[cells.row == "denied_state_secret"].kind) == {"ambiguous"}
+    assert "denied_law_prohibited" not in set(cells.row)
+    (message,) = report.findings[report.findings.check == "READ_DISPLACED"].message
+    assert message.startswith(f"value cells ({' | '.join(['blank'] * 9)}) stand between its label cells (（三）不予公开 | "
+                              "1.属于国家秘密 | 2.其他法律行政法规禁止公开)")
 
 
 @pytest.mark.parametrize("name", ["shanghai-gov-office-2019", "pingtan-nyn-2023-web"])
