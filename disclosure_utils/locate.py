@@ -67,7 +67,8 @@ def _values_between_labels(texts: list[str], table: str) -> str:
     """Why a row's label cells may be two rows' (value cells stand between them: a flattened row whose blank end
     line was lost runs into the next, 规章 | 0 | 0 | 0 | 规范性文件 | 9 | 9 | 66, and was read with the second's
     values), or "". Empty cells between them are a spacer (三、本年度办理结果 |  | （一）予以公开) unless the label
-    cells before them name a row of `table` on their own (6.属于行政查询事项 |  | … |  | （四）无法提供 | 1.本机关…)."""
+    cells before them name a row of `table` on their own (6.属于行政查询事项 |  | … |  | （四）无法提供 | 1.本机关…),
+    not only as the group of the row after them."""
     if len(texts) < 3:
         return ""
     is_value = list(map(values.is_value_text, texts))
@@ -211,8 +212,8 @@ class _Text:
 
     def grid_between(self, lo: int, hi: int, table: str = "") -> str:
         """The source of the first grid printing digits between offsets lo and hi (a grid after the last paragraph
-        stands at the end), or "". With `table`, grids of another table (labels, none of them the table's) are passed
-        over."""
+        stands at the end), or "". With `table`, grids of another table (printing labels of its rows, none of the
+        table's) are passed over."""
         for i in range(bisect.bisect_left(self.grid_at, lo), len(self.grid_at)):
             if min(self.grid_at[i], len(self.s)) > hi:
                 break
@@ -311,8 +312,8 @@ def _review_run(text: _Text, lo: int) -> RowRead | None:
     """Table 四's values: the first run of values after its header, before section 五 begins.
 
     Numbers in a sentence between heading and table ("2021年我局未有…") are passed over. A grid printing digits
-    between the header and the run, or between the run and section 五, may hold its values or a part of them: the
-    run is read with that doubt.
+    between the header and the run, among its values, or between the run and section 五, may hold its values or a
+    part of them: the run is read with that doubt.
     """
     s = text.s
     end = _AFTER_TABLES.search(s, lo)
