@@ -243,9 +243,9 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
     """The rows of `codes` found in order in text.s[lo:hi]: a row's values run from the first value character
     after its label keyword up to the next label."""
     s = text.s
-    found: list[tuple[str, int, int]] = []  # (code, label start, keyword end)
+    found: list[tuple[str, int, int, int]] = []  # (code, label start, keyword end, place in codes)
     pos = lo
-    for code in codes:
+    for i, code in enumerate(codes):
         m = labels.row_pattern(table, code).search(s, pos, hi)
         if m is None:
             continue
@@ -254,23 +254,24 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
         if ordinal is not None and (number := ordinal.search(s, found[-1][2] if found else lo, start)):
             start = number.start()
         pos = m.end()
-        found.append((code, start, pos))
+        found.append((code, start, pos, i))
     rows = []
-    nexts = [start for _, start, _ in found[1:]] + [hi] if found else []  # where the next label starts
-    order = {code: i for i, code in enumerate(codes)}
-    ends = [order[code] for code, _, _ in found[1:]] + [len(codes)] if found else []  # template place of the next
-    lost = [codes[order[code] + 1 : end] for (code, _, _), end in zip(found, ends, strict=True)]  # rows not found
-    for (code, _, kw_end), nxt, missing in zip(found, nexts, lost, strict=True):
+    nexts = [(start, i) for _, start, _, i in found[1:]] + [(hi, len(codes))]  # the next label: where, its place
+    for (code, _, kw_end, place), (nxt, end) in zip(found, nexts, strict=False):  # one (hi, …) when none is found
         run = _RUN.search(s, kw_end, nxt)
         a, b = run.span() if run else (nxt, nxt)
-        last = a + len(s[a:b].rstrip())  # a run may end in spaces
-        # the last row's run goes on to the table's end, which other tables' grids may come before (a PDF whose
-        # table 二 has no rules, read from its text, and whose table 三 is ruled): those are passed over
-        doubt = _grid_doubt(text, "the row's", "label", kw_end, a, last, nxt,
-                            "the next label" if nxt < hi else "the end of the table's text", table if nxt >= hi else "")
-        if not doubt and missing and a < b < len(s) and not _DIGIT.search(_CAPTION.sub("", s[last:nxt])):
-            doubt = (f"the row after it ({', '.join(missing)}) is not found, and no digit stands between its values "
-                     f"{s[a:b].strip()!r} and the next label: that row's label may be lost and its values in this run")
+        doubt = ""
+        if text.grids or end > place + 1:  # most rows of most texts (crawled pages: no grids) have neither
+            missing = codes[place + 1 : end]  # the rows not found after it
+            last = a + len(s[a:b].rstrip())  # a run may end in spaces
+            # the last row's run goes on to the table's end, which other tables' grids may come before (a PDF whose
+            # table 二 has no rules, read from its text, and whose table 三 is ruled): those are passed over
+            doubt = _grid_doubt(text, "the row's", "label", kw_end, a, last, nxt, "the next label" if nxt < hi else
+                                "the end of the table's text", table if nxt >= hi else "")
+            if not doubt and missing and a < b < len(s) and not _DIGIT.search(_CAPTION.sub("", s[last:nxt])):
+                doubt = (f"the row after it ({', '.join(missing)}) is not found, and no digit stands between its values "
+                         f"{s[a:b].strip()!r} and the next label: that row's label may be lost and its values in this "
+                         "run")
         rows.append(from_fields(RowRead, (table, code, None, s[a:b].strip(), text.where(a, b), a < b == len(s), doubt)))
     return rows
 
@@ -296,6 +297,8 @@ def _grid_doubt(text: _Text, who: str, head: str, lo: int, a: int, last: int, hi
     """Why the values s[a:last], read from running text after a label or header ending at lo, may not be all there is:
     a grid printing digits stands between the two, among the values, or between them and hi (what `after` names; with
     `table`, a grid of another table is passed over there); else ""."""
+    if not text.grids:  # most texts (crawled pages) hold none
+        return ""
     run = " ".join(text.s[a:last].split())  # a run over two paragraphs: one line
     if grid := text.grid_between(lo, a):
         printed = f"its values {run!r}" if a < last else after
