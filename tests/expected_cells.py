@@ -54,3 +54,11 @@ def assert_exact(cells: pd.DataFrame, name: str) -> None:
             assert cell.kind == "blank", c
         else:
             assert cell.kind == "number" and math.isclose(cell.value, c["value"]), (c, cell)
+
+
+def assert_read_as_printed(cells: pd.DataFrame, name: str) -> None:
+    """Every cell of `cells` not marked ambiguous holds what NAME's expected file says (a null is a blank cell)."""
+    want = {(c["table"], c["row"], c["column"]): c["value"] for c in expected(name)["cells"]}
+    for cell in cells[cells.kind != "ambiguous"].itertuples():
+        value = want[cell.table, cell.row, cell.column]
+        assert (cell.kind == "blank") if value is None else (cell.kind == "number" and cell.value == value), cell
