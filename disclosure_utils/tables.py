@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from operator import le
 
 import pandas as pd
@@ -165,6 +165,39 @@ def _row_split(table: str, toks: tuple[str, ...], cols: tuple[str, ...]) -> tupl
     return cands, (), ""
 
 
+def _good_splits(table: str, cols: tuple[str, ...], toks: tuple[str, ...]) -> tuple:
+    """The splits of a glued row's tokens that satisfy its own identity (`_row_split`)."""
+    return _row_split(table, toks, cols)[1]
+
+
+# whitespace between two digits of a glued run, with the digits before it (the token it ends)
+_GAP = re.compile(r"(?<!\d)(\d++)\s+(?=\d)")
+_GAP_NOTE = ", some reading a space between digits as inside a number"
+
+
+def _closed_gap_splits(run: str, reading: list[tuple[str, ...]], good: Callable[[tuple[str, ...]], tuple]) -> list:
+    """The splits `good` accepts once one gap between digits in `run` is closed, other than those of `reading`.
+
+    Whitespace in a glued run is read as a cell boundary; a stray space inside a number (2 70020130 for 270020130)
+    makes that reading wrong, yet it may satisfy the row's identity, or fail it as a report that does not add up
+    would. When closing a gap gives a split the identity accepts, the space decided the reading: the cells the splits
+    disagree on are not certain. Only for a reading that cuts inside a printed token: a run printing every cell apart
+    (27 0 0 2 0 1 30) is read as printed, as a stray space there would make a token too many. A gap after zeros alone
+    (0 18) is passed over: a number across it would start with 0. A run without such a gap, or with no reading, has
+    none."""
+    if not reading or len(run.split()) < 2 or len(split.tokens(run)) >= len(reading[0]):
+        return []
+    found: set[tuple[str, ...]] = set()
+    for m in _GAP.finditer(run):
+        if not m[1].strip("0"):
+            continue
+        try:
+            found.update(good(tuple(split.tokens(run[: m.end(1)] + run[m.end() :]))))
+        except split.TooManySplits:
+            continue  # too many splits to list once the gap is closed: no split is found to stand against the reading
+    return sorted(found - set(reading))
+
+
 def _grid_parts(
     rr: locate.RowRead, k: int, spare: Callable[[int, int], bool]
 ) -> tuple[tuple[tuple[str, ...], ...] | None, str | None, bool]:
@@ -283,16 +316,20 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                 b.ambiguous(table, code, col, rr.run or "", rr.source)
         elif not ident or (len(cands) == 1 and not short):
             _emit_split(b, rr, cols, template, cands, "")
-        elif len(good) == 1:
-            b.used.add((ident, table, code, ""))
-            _emit_split(b, rr, cols, template, good, f"satisfying {ident} ({len(cands) - 1} other splits "
-                        "of the printed digits rejected)")
-        elif table == "requests" and good:
-            glued[code] = (rr, cands, good)
         else:
+            closed = _closed_gap_splits(rr.run or "", good or cands, partial(_good_splits, table, cols))
+            note = _GAP_NOTE if closed else ""
+            if len(good) == 1 and not closed:
+                b.used.add((ident, table, code, ""))
+                _emit_split(b, rr, cols, template, good, f"satisfying {ident} ({len(cands) - 1} other splits "
+                            "of the printed digits rejected)")
+                continue
             if good and len(good) < len(cands):
                 b.used.add((ident, table, code, ""))
-            _emit_split(b, rr, cols, template, good or cands, "")
+            if table == "requests" and good:  # several splits satisfy T3_ROWSUM: the column identities may choose
+                glued[code] = (rr, (*good, *closed), note)
+            else:
+                _emit_split(b, rr, cols, template, [*(good or cands), *closed], "", note)
     if glued:
         _resolve_requests(b, template, plan, glued)
 
@@ -306,7 +343,7 @@ def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> No
             fixed.setdefault(c.row, [0] * 7)[labels.REQUESTS_COLUMNS.index(c.column)] = (
                 int(v) if c.kind == "number" and not math.isnan(v) else 0)
     open_rows = list(glued)
-    options = [glued[r][2] for r in open_rows]
+    options = [glued[r][1] for r in open_rows]
     survivors: list[tuple] = []
     if math.prod(len(o) for o in options) <= MAX_JOINT:
         disp_rows = [r for r in plan if r not in ("new_received", "carried_in", "disposition_total", "carried_out")]
@@ -319,12 +356,10 @@ def _resolve_requests(b: _Builder, template: str, plan: dict, glued: dict) -> No
             rejecting = _rejecting(fixed, dict(zip(open_rows, options, strict=True)), disp_rows)
             b.used.update((check, "requests", "", col) for check, col in rejecting)
     for i, code in enumerate(open_rows):
-        rr, cands, good = glued[code]
-        if len(good) < len(cands):
-            b.used.add(("T3_ROWSUM", "requests", code, ""))
+        rr, good, note = glued[code]
         chosen = sorted({combo[i] for combo in survivors}) if survivors else good
         how = "satisfying T3_ROWSUM, T3_DISP and T3_COL" if survivors else ""
-        _emit_split(b, rr, plan[code], template, chosen, how)
+        _emit_split(b, rr, plan[code], template, chosen, how, note)
 
 
 def _rejecting(fixed: dict[str, list[int]], options: dict[str, list[tuple]], disp_rows: list[str]) -> set[tuple]:
@@ -375,10 +410,12 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
     if chose:
         b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
+    if closed := _closed_gap_splits(rr.run or "", list(chosen), _review_adding_up):
+        chosen, how = [*chosen, *closed], ""
     for g, group in enumerate(labels.REVIEW_GROUPS):
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
-        _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "")
+        _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "", _GAP_NOTE if closed and len(sub) > 1 else "")
 
 
 def _cut(b: _Builder, rr: locate.RowRead, rows: list[tuple[str, tuple[str, ...]]], template: str) -> None:
@@ -406,6 +443,11 @@ def _group_adds_up(prefix: tuple[str, ...]) -> bool:
         return True
     group = prefix[-5:]
     return sum(map(_int, group[:4])) == _int(group[4])
+
+
+def _review_adding_up(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The splits of table 四's run whose group totals add up, found with the totals checked as the search goes."""
+    return split.candidates(list(toks), ["int"] * 15, prune=_group_adds_up)
 
 
 @split.cached(lambda result: len(result[0]) + len(result[1] or ()))

@@ -326,6 +326,47 @@ def test_spaced_values_fewer_than_cells_are_ambiguous():
     assert (got.findings[got.findings.row == "normative_docs"].check == "READ_SPACING").any()
 
 
+def _respaced(tmp_path, name: str, printed: str, spaced: str) -> du.Report:
+    """NAME's real report read with `printed` (printed once) replaced by `spaced`."""
+    text = (reports_dir() / f"{name}.txt").read_text(encoding="utf-8")
+    assert text.count(printed) == 1
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text.replace(printed, spaced), encoding="utf-8")
+    return du.read_report(path)
+
+
+def test_a_space_inside_a_glued_number_is_closed_when_the_column_identities_choose(tmp_path):
+    """Whitespace in a glued run is a cell boundary, yet a stray space inside 27 leaves 2|7|0|0|20|1|30 satisfying
+    T3_ROWSUM, as 27|0|0|2|0|1|30 does with the gap closed: both are candidates, and T3_DISP and T3_COL choose."""
+    report = _respaced(tmp_path, "pingtan-2021", "予以公开270020130", "予以公开2 70020130")
+    original = du.read_report(reports_dir() / "pingtan-2021.txt")
+    assert report.cells[["kind", "raw"]].equals(original.cells[["kind", "raw"]])
+    hit = report.findings[(report.findings.check == "READ_RESOLVED") & (report.findings.row == "granted")]
+    assert "'2 70020130' split as 27|0|0|2|0|1|30, the only split satisfying T3_ROWSUM, T3_DISP" in hit.message.iloc[0]
+
+
+def test_a_space_inside_table_four_run_leaves_the_cells_it_decides_ambiguous(tmp_path):
+    """Table 四's run with a stray space inside 25: no split honouring the space satisfies the group totals, and every
+    one reads 2 as 复议 结果维持. With the gap closed, 25|3|8|0|36 … does: the review group is ambiguous, 2 not read."""
+    report = _respaced(tmp_path, "pingtan-2025", "总计25380363300630003", "总计2 5380363300630003")
+    assert_read_as_printed(report.cells, "pingtan-2025")
+    review = report.cells[(report.cells.table == "review_litigation") & (report.cells.row == "review")]
+    assert set(review.kind) == {"ambiguous"}
+    hit = report.findings[(report.findings.check == "READ_AMBIGUOUS") & (report.findings.row == "review")]
+    assert "a space between digits as inside a number" in hit.message.iloc[0]
+
+
+def test_a_row_printing_every_cell_apart_is_read_as_printed():
+    """27 0 0 2 0 1 30 with the gap 2 0 closed, cut as 2|7|0|0|20|1|30, satisfies T3_ROWSUM too; but a stray space in
+    a row printing every cell apart would make a token too many, so the row is read as printed. So is one that does
+    not add up (2 7 0 0 2 0 130): the checks report it."""
+    text = (reports_dir() / "pingtan-2021.txt").read_text(encoding="utf-8")
+    for printed, want in (("27 0 0 2 0 1 30", [27, 0, 0, 2, 0, 1, 30]), ("2 7 0 0 2 0 130", [2, 7, 0, 0, 2, 0, 130])):
+        got = recognise(_doc(text.replace("予以公开270020130", f"予以公开{printed}")))
+        granted = got.cells[got.cells.row == "granted"]
+        assert list(granted.value) == want and set(granted.kind) == {"number"}
+
+
 def test_units_in_count_columns_are_not_counts():
     assert values.parse("3亿")[1] == "text" and values.parse("10万")[1] == "text"
     assert values.parse("10万", amount_unit="")[0] == 100_000
