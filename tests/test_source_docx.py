@@ -234,3 +234,24 @@ def test_tracked_changes_print_only_their_result(runs, printed):
     w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
     p = etree.fromstring(f'<w:p xmlns:w="{w}">{runs}</w:p>')
     assert reader._paragraph_text(p) == printed
+
+
+def test_a_continuation_with_no_restart_above_extends_the_cell_above(tmp_path):
+    """A w:vMerge continuation under a cell that starts no merge: viewers may show the two merged, so the row is read
+    a cell short and is ambiguous, not read with a blank total that may not be what is shown."""
+    document = docx.Document(io.BytesIO(docx_bytes("huaian-gov-2024")))
+    (tr,) = [tr for tr in document.tables[1]._tbl.tr_lst if "（二）部分公开" in "".join(tr.itertext())]
+    tc = tr.tc_lst[-1]  # 总计 of 部分公开; the 总计 of 予以公开 above it starts no merge
+    above = tr.getprevious().tc_lst[-1]
+    assert above.tcPr is None or above.tcPr.vMerge is None
+    tc.get_or_add_tcPr().append(docx.oxml.parse_xml(f'<w:vMerge {docx.oxml.ns.nsdecls("w")}/>'))
+    docx.table._Cell(tc, document.tables[1]).text = ""
+    path = tmp_path / "orphan.docx"
+    document.save(path)
+    report = du.read_report(path)
+    requests = report.cells[report.cells.table == "requests"]
+    assert set(requests[requests.row == "partially_granted"].kind) == {"ambiguous"}
+    assert ((report.findings.check == "READ_SHAPE") & (report.findings.row == "partially_granted")).sum() == 1
+    truth = {c["column"]: c["value"] for c in expected("huaian-gov-2024")["cells"] if c["row"] == "granted"}
+    granted = requests[requests.row == "granted"]
+    assert len(granted) == 7 and all(granted.value == granted.column.map(truth))

@@ -7,7 +7,9 @@ resource; zipfile never unpacks more than a member's declared size).
 
 Tables keep their merged cells: w:gridSpan is the colspan (at most MAX_COLSPAN), a w:vMerge run of
 cells is one cell whose rowspan counts the rows it covers (its text printed once; text in a continuation
-cell, which Word does not show apart, is appended), as in HTML. A table whose cells hold tables is page
+cell, which Word does not show apart, is appended), as in HTML. A continuation with no restart above it extends
+the cell above all the same: viewers may show the two merged, so its row is read a cell short (and is ambiguous if
+that was a value), not with a blank that may not be what is shown. A table whose cells hold tables is page
 layout: the paragraphs and tables inside it are read in its place. Sources: "docx paragraph N" (N counts
 the paragraphs in reading order, empty ones too), "docx table T" and "docx table T row R cell C" (C
 counts the row's w:tc).
@@ -191,7 +193,7 @@ def _cell_text(tc) -> str:
 
 def _grid(tbl, t: int) -> Grid:
     rows: list[list[dict]] = []
-    above: dict[int, dict] = {}  # grid column → the cell a vMerge continuation there extends
+    above: dict[int, dict] = {}  # grid column → the cell above, which a vMerge continuation there extends
     for r, tr in enumerate(_within(tbl, f"{_W}tr"), 1):
         col = _int(tr.find(f"{_W}trPr"), f"{_W}gridBefore", 0)
         row: list[dict] = []
@@ -209,10 +211,9 @@ def _grid(tbl, t: int) -> Grid:
             else:
                 cell = dict(text=text, source=f"docx table {t} row {r} cell {c}", colspan=span, rowspan=1)
                 row.append(cell)
-                for k in range(col, col + span):
+                for k in range(col + 1, col + span):
                     above.pop(k, None)
-                if _merge(tcpr, f"{_W}vMerge") == "restart":
-                    above[col] = cell
+                above[col] = cell  # a continuation below extends it, restarted or not
             col += span
         rows.append(row)
     return Grid(tuple(tuple(Cell(**cell) for cell in row) for row in rows), f"docx table {t}")
