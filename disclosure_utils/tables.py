@@ -185,8 +185,9 @@ def _closed_gap_splits(run: str, reading: list[tuple[str, ...]], good: Callable[
     (27 0 0 2 0 1 30) is read as printed, as a stray space there would make a token too many. A gap after zeros alone
     (0 18) is passed over: a number across it would start with 0. A run without such a gap, or with no reading, has
     none."""
-    if not reading or len(run.split()) < 2 or len(split.tokens(run)) >= len(reading[0]):
-        return []
+    words = run.split()
+    if len(words) < 2 or not "".join(words[:-1]).strip("0") or not reading or len(split.tokens(run)) >= len(reading[0]):
+        return []  # one word, or zeros alone before the last gap (most spaced runs): no gap to close
     found: set[tuple[str, ...]] = set()
     for m in _GAP.finditer(run):
         if not m[1].strip("0"):
@@ -195,7 +196,7 @@ def _closed_gap_splits(run: str, reading: list[tuple[str, ...]], good: Callable[
             found.update(good(tuple(split.tokens(run[: m.end(1)] + run[m.end() :]))))
         except split.TooManySplits:
             continue  # too many splits to list once the gap is closed: no split is found to stand against the reading
-    return sorted(found - set(reading))
+    return sorted(found.difference(reading)) if found else []
 
 
 def _grid_parts(
