@@ -175,8 +175,20 @@ _GAP = re.compile(r"(?<!\d)(\d++)\s+(?=\d)")
 _GAP_NOTE = ", some reading a space between digits as inside a number"
 
 
-def _closed_gap_splits(run: str, reading: list[tuple[str, ...]], good: Callable[[tuple[str, ...]], tuple]) -> list:
-    """The splits `good` accepts once one gap between digits in `run` is closed, other than those of `reading`.
+def _spaces_undecided(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...]) -> None:
+    """Mark a glued row ambiguous: its digits split too many ways to list once a space between them is read as inside
+    a number, so the splits with its spaces as cell boundaries are not known to be the only ones."""
+    b.finding("READ_AMBIGUOUS", "warning", rr.table, rr.code, "", f"glued values {rr.run!r} split too many ways to "
+              "list with a space between digits read as inside a number; marked ambiguous")
+    for col in cols:
+        b.ambiguous(rr.table, rr.code, col, rr.run or "", rr.source)
+
+
+def _closed_gap_splits(
+    run: str, reading: list[tuple[str, ...]], good: Callable[[tuple[str, ...]], tuple]
+) -> list[tuple[str, ...]] | None:
+    """The splits `good` accepts once one gap between digits in `run` is closed, other than those of `reading`; None
+    when the digits split too many ways to list with a gap closed (a space may then have made the run readable).
 
     Whitespace in a glued run is read as a cell boundary; a stray space inside a number (2 70020130 for 270020130)
     makes that reading wrong, yet it may satisfy the row's identity, or fail it as a report that does not add up
@@ -195,7 +207,7 @@ def _closed_gap_splits(run: str, reading: list[tuple[str, ...]], good: Callable[
         try:
             found.update(good(tuple(split.tokens(run[: m.end(1)] + run[m.end() :]))))
         except split.TooManySplits:
-            continue  # too many splits to list once the gap is closed: no split is found to stand against the reading
+            return None
     return sorted(found.difference(reading)) if found else []
 
 
@@ -216,7 +228,7 @@ def _grid_parts(
         return (raws, sources), None, False
     if not merged or n == k or not all(map(values.clean, raws)):
         return None, None, merged  # joining would let a blank cell vanish, or the cells already fit: a shape problem
-    return None, " ".join(map(values.clean, raws)), True
+    return None, " | ".join(map(values.clean, raws)), True  # "|": a cell boundary, not a space that may be stray
 
 
 def _printed(rr: locate.RowRead) -> str:
@@ -267,7 +279,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             for code, rr in seen.items()
         )  # fmt: skip
 
-    glued: dict[str, tuple[locate.RowRead, list, list]] = {}
+    glued: dict[str, tuple[locate.RowRead, tuple, str]] = {}  # row → (read, splits satisfying T3_ROWSUM, note)
     for code, cols in plan.items():
         rr = seen.get(code)
         if rr is None:
@@ -317,20 +329,26 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
                 b.ambiguous(table, code, col, rr.run or "", rr.source)
         elif not ident or (len(cands) == 1 and not short):
             _emit_split(b, rr, cols, template, cands, "")
-        else:
-            closed = _closed_gap_splits(rr.run or "", good or cands, partial(_good_splits, table, cols))
-            note = _GAP_NOTE if closed else ""
-            if len(good) == 1 and not closed:
-                b.used.add((ident, table, code, ""))
+        elif len(good) == 1:
+            b.used.add((ident, table, code, ""))
+            closed = _closed_gap_splits(rr.run or "", good, partial(_good_splits, table, cols))
+            if closed is None:
+                _spaces_undecided(b, rr, cols)
+            elif closed and table == "requests":  # the column identities may choose
+                glued[code] = (rr, (*good, *closed), _GAP_NOTE)
+            elif closed:
+                _emit_split(b, rr, cols, template, [*good, *closed], "", _GAP_NOTE)
+            else:
                 _emit_split(b, rr, cols, template, good, f"satisfying {ident} ({len(cands) - 1} other splits "
                             "of the printed digits rejected)")
-                continue
+        elif table == "requests" and good:
+            if len(good) < len(cands):
+                b.used.add((ident, table, code, ""))
+            glued[code] = (rr, good, "")
+        else:
             if good and len(good) < len(cands):
                 b.used.add((ident, table, code, ""))
-            if table == "requests" and good:  # several splits satisfy T3_ROWSUM: the column identities may choose
-                glued[code] = (rr, (*good, *closed), note)
-            else:
-                _emit_split(b, rr, cols, template, [*(good or cands), *closed], "", note)
+            _emit_split(b, rr, cols, template, good or cands, "")
     if glued:
         _resolve_requests(b, template, plan, glued)
 
@@ -411,8 +429,12 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
     if chose:
         b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
-    if closed := _closed_gap_splits(rr.run or "", list(chosen), _review_adding_up):
-        chosen, how = [*chosen, *closed], ""
+    closed = _closed_gap_splits(rr.run or "", list(chosen), _review_adding_up)
+    if closed is None:
+        for group in labels.REVIEW_GROUPS:
+            _spaces_undecided(b, locate.RowRead("review_litigation", group, None, rr.run, rr.source), cols)
+        return
+    chosen = [*chosen, *closed]
     for g, group in enumerate(labels.REVIEW_GROUPS):
         part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})

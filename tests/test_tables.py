@@ -356,6 +356,43 @@ def test_a_space_inside_table_four_run_leaves_the_cells_it_decides_ambiguous(tmp
     assert "a space between digits as inside a number" in hit.message.iloc[0]
 
 
+def test_a_row_whose_closed_gap_splits_too_many_ways_is_ambiguous():
+    """44388 21298210128014607 (82 printed 8 2): with the space as a boundary one split satisfies T3_ROWSUM; with it
+    closed the 22 digits split too many ways to list, so that split is not known to be the only one."""
+    text = (reports_dir() / "pingtan-2021.txt").read_text(encoding="utf-8")
+    got = recognise(_doc(text.replace("予以公开270020130", "予以公开44388 21298210128014607")))
+    assert set(got.cells[got.cells.row == "granted"].kind) == {"ambiguous"}
+    hit = got.findings[(got.findings.check == "READ_AMBIGUOUS") & (got.findings.row == "granted")]
+    assert "too many ways to list with a space between digits read as inside a number" in hit.message.iloc[0]
+
+
+def test_a_space_inside_a_labelled_table_four_row_leaves_the_cells_it_decides_ambiguous():
+    """行政复议 printed 1 813022 for 18|1|3|0|22: 1|8|13|0|22 is the only split of the spaced digits adding up, and
+    18|1|3|0|22 adds up with the gap closed."""
+    grid = Grid((_grid_row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+                 _grid_row("一、本年新收政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1"),
+                 _grid_row("", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"),
+                 _grid_row("行政复议", "1 813022"),
+                 _grid_row("行政诉讼（未经复议直接起诉）", "0", "1", "0", "0", "1"),
+                 _grid_row("行政诉讼（复议后起诉）", "0", "0", "0", "2", "2")), "table 1")  # fmt: skip
+    got = recognise(Document("grid.html", "html", [grid]))
+    review = got.cells[got.cells.row == "review"].set_index("column")
+    assert list(review.kind == "ambiguous") == [True, True, True, False, False]
+    assert list(review.value[["pending", "total"]]) == [0, 22]
+    hit = got.findings[(got.findings.check == "READ_AMBIGUOUS") & (got.findings.row == "review")]
+    assert "1|8|13|0|22; 18|1|3|0|22" in hit.message.iloc[0] and "inside a number" in hit.message.iloc[0]
+
+
+def test_grid_cells_joined_for_splitting_keep_their_boundary():
+    """A grid row whose second value cell holds six values: the boundary between the two printed cells is certain,
+    not a space that may stand inside a number (10 after the 1 would be 110 with it closed)."""
+    grid = Grid((_grid_row("申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"),
+                 _grid_row("一、本年新收政府信息公开申请数量", "1", "10 0 0 0 011")), "table 1")  # fmt: skip
+    got = recognise(Document("grid.html", "html", [grid]))
+    row = got.cells[got.cells.row == "new_received"]
+    assert list(row.value) == [1, 10, 0, 0, 0, 0, 11] and set(row.kind) == {"number"}
+
+
 def test_a_row_printing_every_cell_apart_is_read_as_printed():
     """27 0 0 2 0 1 30 with the gap 2 0 closed, cut as 2|7|0|0|20|1|30, satisfies T3_ROWSUM too; but a stray space in
     a row printing every cell apart would make a token too many, so the row is read as printed. So is one that does
