@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from operator import le
@@ -185,21 +185,21 @@ def _spaces_undecided(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...]) ->
 
 
 def _closed_gap_splits(
-    run: str, reading: list[tuple[str, ...]], good: Callable[[tuple[str, ...]], tuple]
+    run: str, reading: Sequence[tuple[str, ...]], good: Callable[[tuple[str, ...]], Sequence]
 ) -> list[tuple[str, ...]] | None:
     """The splits `good` accepts once one gap between digits in `run` is closed, other than those of `reading`; None
     when the digits split too many ways to list with a gap closed (a space may then have made the run readable).
 
     Whitespace in a glued run is read as a cell boundary; a stray space inside a number (2 70020130 for 270020130)
     makes that reading wrong, yet it may satisfy the row's identity, or fail it as a report that does not add up
-    would. When closing a gap gives a split the identity accepts, the space decided the reading: the cells the splits
-    disagree on are not certain. Only for a reading that cuts inside a printed token: a run printing every cell apart
+    would. When closing a gap gives a split `good` accepts (one the identity accepts, or any, for a run with no split
+    the identity accepts), the space decided the reading: the cells the splits disagree on are not certain. Only for a reading that cuts inside a printed token: a run printing every cell apart
     (27 0 0 2 0 1 30) is read as printed, as a stray space there would make a token too many. A gap after zeros alone
     (0 18) is passed over: a number across it would start with 0. A run without such a gap, or with no reading, has
     none."""
     words = run.split()
     if len(words) < 2 or not "".join(words[:-1]).strip("0") or not reading or len(split.tokens(run)) >= len(reading[0]):
-        return []  # one word, or zeros alone before the last gap (most spaced runs): no gap to close
+        return []  # no gap, zeros alone before each (most spaced runs), no reading, or every cell printed apart
     found: set[tuple[str, ...]] = set()
     for m in _GAP.finditer(run):
         if not m[1].strip("0"):
@@ -412,7 +412,8 @@ def _broken(column: dict[str, int], disp_rows: list[str]) -> list[str]:
 
 
 def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
-    """Table 四 printed as one glued run of 15 values: cut it by the three group totals."""
+    """Table 四 printed as one glued run of 15 values: cut it by the three group totals (with a gap between digits
+    closed, too: `_closed_gap_splits`; when no split adds up, every split of the run closed so is a candidate)."""
     (rr,) = rows
     cols = labels.REVIEW_COLUMNS
     if rr.doubt:
@@ -429,7 +430,7 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
     if chose:
         b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
-    closed = _closed_gap_splits(rr.run or "", list(chosen), _review_adding_up)
+    closed = _closed_gap_splits(rr.run or "", chosen, _review_adding_up if good else _review_splits_all)
     if closed is None:
         for group in labels.REVIEW_GROUPS:
             _spaces_undecided(b, locate.RowRead("review_litigation", group, None, rr.run, rr.source), cols)
@@ -471,6 +472,11 @@ def _group_adds_up(prefix: tuple[str, ...]) -> bool:
 def _review_adding_up(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The splits of table 四's run whose group totals add up, found with the totals checked as the search goes."""
     return split.candidates(list(toks), ["int"] * 15, prune=_group_adds_up)
+
+
+def _review_splits_all(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Every split of table 四's run (when none adds up, each is a reading)."""
+    return split.candidates(list(toks), ["int"] * 15)
 
 
 @split.cached(lambda result: len(result[0]) + len(result[1] or ()))

@@ -9,6 +9,7 @@ from functools import cache
 
 import docx
 import pytest
+from lxml import etree
 
 import disclosure_utils as du
 from disclosure_utils.errors import ReportError
@@ -255,3 +256,30 @@ def test_a_continuation_with_no_restart_above_extends_the_cell_above(tmp_path):
     truth = {c["column"]: c["value"] for c in expected("huaian-gov-2024")["cells"] if c["row"] == "granted"}
     granted = requests[requests.row == "granted"]
     assert len(granted) == 7 and all(granted.value == granted.column.map(truth))
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _tbl(*rows: str):
+    return etree.fromstring(f'<w:tbl xmlns:w="{_W}">' + "".join(f"<w:tr>{r}</w:tr>" for r in rows) + "</w:tbl>")
+
+
+def _tc(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [  # the cell above F is C, widened over two columns; the row above 5 reaches only two columns
+        (_tc("A") + _tc("B"), _tc("C", '<w:hMerge w:val="restart"/>') + _tc("", "<w:hMerge/>"),
+         _tc("E") + _tc("F", "<w:vMerge/>")),
+        (_tc("A") + _tc("B") + _tc("F"), _tc("a") + _tc("b"), _tc("e") + _tc("f") + _tc("F", "<w:vMerge/>")),
+    ],
+    ids=["under-a-widened-cell", "under-a-short-row"],
+)  # fmt: skip
+def test_a_continuation_extends_only_the_cell_directly_above(rows):
+    """A continuation with no cell of its width directly above it is a cell of its own, never merged into a cell
+    two rows up."""
+    grid = reader._grid(_tbl(*rows), 1)
+    assert [c.text for c in grid.rows[-1]][-1] == "F" and all(c.rowspan == 1 for row in grid.rows for c in row)

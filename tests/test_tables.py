@@ -356,6 +356,15 @@ def test_a_space_inside_table_four_run_leaves_the_cells_it_decides_ambiguous(tmp
     assert "a space between digits as inside a number" in hit.message.iloc[0]
 
 
+def test_a_space_inside_table_four_run_that_does_not_add_up_leaves_the_cells_it_decides_ambiguous(tmp_path):
+    """复议 total printed 37 (the report's own error) and a stray space inside 25: no split adds up either way, so every
+    split is a reading; 2 as 结果维持 is in every split honouring the space, but not with the gap closed."""
+    report = _respaced(tmp_path, "pingtan-2025", "总计25380363300630003", "总计2 5380373300630003")
+    review = report.cells[(report.cells.table == "review_litigation") & (report.cells.row == "review")]
+    assert review.set_index("column").kind["upheld"] == "ambiguous"
+    assert_read_as_printed(report.cells[report.cells.row != "review"], "pingtan-2025")
+
+
 def test_a_row_whose_closed_gap_splits_too_many_ways_is_ambiguous():
     """44388 21298210128014607 (82 printed 8 2): with the space as a boundary one split satisfies T3_ROWSUM; with it
     closed the 22 digits split too many ways to list, so that split is not known to be the only one."""

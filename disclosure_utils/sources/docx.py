@@ -193,10 +193,11 @@ def _cell_text(tc) -> str:
 
 def _grid(tbl, t: int) -> Grid:
     rows: list[list[dict]] = []
-    above: dict[int, dict] = {}  # grid column → the cell above, which a vMerge continuation there extends
+    above: dict[int, dict] = {}  # grid column → the cell starting there in the row above (a continuation extends it)
     for r, tr in enumerate(_within(tbl, f"{_W}tr"), 1):
         col = _int(tr.find(f"{_W}trPr"), f"{_W}gridBefore", 0)
         row: list[dict] = []
+        here: dict[int, dict] = {}  # `above` for the next row: the cells this row holds, merged ones included
         for c, tc in enumerate(_within(tr, f"{_W}tc"), 1):
             tcpr = tc.find(f"{_W}tcPr")
             span = _int(tcpr, f"{_W}gridSpan", 1, MAX_COLSPAN)
@@ -205,15 +206,15 @@ def _grid(tbl, t: int) -> Grid:
             if _merge(tcpr, f"{_W}vMerge") == "continue" and target is not None and target["colspan"] == span:
                 target["rowspan"] += 1
                 target["text"] = "\n".join(x for x in (target["text"], text) if x)
+                here[col] = target
             elif _merge(tcpr, f"{_W}hMerge") == "continue" and row:
                 row[-1]["colspan"] = min(row[-1]["colspan"] + span, MAX_COLSPAN)
                 row[-1]["text"] = "\n".join(x for x in (row[-1]["text"], text) if x)
             else:
                 cell = dict(text=text, source=f"docx table {t} row {r} cell {c}", colspan=span, rowspan=1)
                 row.append(cell)
-                for k in range(col + 1, col + span):
-                    above.pop(k, None)
-                above[col] = cell  # a continuation below extends it, restarted or not
+                here[col] = cell
             col += span
         rows.append(row)
+        above = here
     return Grid(tuple(tuple(Cell(**cell) for cell in row) for row in rows), f"docx table {t}")
