@@ -110,6 +110,14 @@ class _Builder:
         self.cells.append(from_fields(CellRecord, (table, row, column, math.nan, "ambiguous", run, source)))
         self.ranks.append(_row_ranks(table, row)[column])
 
+    def unread(self, table: str, row: str, cols: tuple[str, ...], printed: str, source: str, check: str = "",
+               message: str = "") -> None:
+        """Every cell of a row `ambiguous` (raw: what it prints), after a warning `check` saying why (when given)."""
+        if check:
+            self.finding(check, "warning", table, row, "", message)
+        for col in cols:
+            self.ambiguous(table, row, col, printed, source)
+
     def sorted_cells(self) -> list[CellRecord]:
         """The cells in codebook order: table, then row, then column (most reports are written in it already)."""
         ranks = self.ranks
@@ -130,10 +138,8 @@ def _emit_split(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...], template
     """Write a glued row's cells from its surviving candidates."""
     table, row = rr.table, rr.code
     if not cands:
-        b.finding("READ_UNSPLITTABLE", "warning", table, row, "",
-                  f"values {rr.run!r} cannot be cut into {len(cols)} cells; marked ambiguous")
-        for col in cols:
-            b.ambiguous(table, row, col, rr.run or "", rr.source)
+        b.unread(table, row, cols, rr.run or "", rr.source, "READ_UNSPLITTABLE",
+                 f"values {rr.run!r} cannot be cut into {len(cols)} cells; marked ambiguous")
         return
     agreed = _agree(cands, len(cols))
     b.cells_of(table, row, zip(cols, agreed, itertools.repeat(rr.source)), template)  # agreed: a part per column
@@ -178,27 +184,26 @@ _GAP_NOTE = ", some reading a space between digits as inside a number"
 def _spaces_undecided(b: _Builder, rr: locate.RowRead, cols: tuple[str, ...]) -> None:
     """Mark a glued row ambiguous: its digits split too many ways to list once a space between them is read as inside
     a number, so the splits with its spaces as cell boundaries are not known to be the only ones."""
-    b.finding("READ_AMBIGUOUS", "warning", rr.table, rr.code, "", f"glued values {rr.run!r} split too many ways to "
-              "list with a space between digits read as inside a number; marked ambiguous")
-    for col in cols:
-        b.ambiguous(rr.table, rr.code, col, rr.run or "", rr.source)
+    b.unread(rr.table, rr.code, cols, rr.run or "", rr.source, "READ_AMBIGUOUS", f"glued values {rr.run!r} split too "
+             "many ways to list with a space between digits read as inside a number; marked ambiguous")
 
 
 def _closed_gap_splits(
-    run: str, reading: Sequence[tuple[str, ...]], good: Callable[[tuple[str, ...]], Sequence]
+    run: str, toks: Sequence[str], reading: Sequence[tuple[str, ...]], good: Callable[[tuple[str, ...]], Sequence]
 ) -> list[tuple[str, ...]] | None:
-    """The splits `good` accepts once one gap between digits in `run` is closed, other than those of `reading`; None
-    when the digits split too many ways to list with a gap closed (a space may then have made the run readable).
+    """The splits `good` accepts once one gap between digits in `run` (whose tokens are `toks`) is closed, other than
+    those of `reading`; None when the digits split too many ways to list with a gap closed (a space may then have
+    made the run readable).
 
     Whitespace in a glued run is read as a cell boundary; a stray space inside a number (2 70020130 for 270020130)
     makes that reading wrong, yet it may satisfy the row's identity, or fail it as a report that does not add up
     would. When closing a gap gives a split `good` accepts (one the identity accepts, or any, for a run with no split
-    the identity accepts), the space decided the reading: the cells the splits disagree on are not certain. Only for a reading that cuts inside a printed token: a run printing every cell apart
-    (27 0 0 2 0 1 30) is read as printed, as a stray space there would make a token too many. A gap after zeros alone
-    (0 18) is passed over: a number across it would start with 0. A run without such a gap, or with no reading, has
-    none."""
+    the identity accepts), the space decided the reading: the cells the splits disagree on are not certain. Only for
+    a reading that cuts inside a printed token: a run printing every cell apart (27 0 0 2 0 1 30) is read as printed,
+    as a stray space there would make a token too many. A gap after zeros alone (0 18) is passed over: a number across
+    it would start with 0. A run without such a gap, or with no reading, has none."""
     words = run.split()
-    if len(words) < 2 or not "".join(words[:-1]).strip("0") or not reading or len(split.tokens(run)) >= len(reading[0]):
+    if len(words) < 2 or not "".join(words[:-1]).strip("0") or not reading or len(toks) >= len(reading[0]):
         return []  # no gap, zeros alone before each (most spaced runs), no reading, or every cell printed apart
     found: set[tuple[str, ...]] = set()
     for m in _GAP.finditer(run):
@@ -285,11 +290,9 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         if rr is None:
             b.finding("READ_MISSING_ROW", "warning", table, code, "", f"row {code} not found in the {template} table")
             continue
-        if rr.doubt:  # a PDF row's digits parted from its label, say: what it prints may be another's
-            b.finding("READ_DISPLACED", "warning", table, code, "", f"{rr.doubt}; marked ambiguous")
-        if code in clashing or rr.doubt:
-            for col in cols:
-                b.ambiguous(table, code, col, clashing.get(code) or _printed(rr), rr.source)
+        if code in clashing or rr.doubt:  # rr.doubt: a PDF row's digits parted from its label, say
+            b.unread(table, code, cols, clashing.get(code) or _printed(rr), rr.source,
+                     "READ_DISPLACED" if rr.doubt else "", f"{rr.doubt}; marked ambiguous")
             continue
         if rr.cells is not None:
             parts, run, merged = _grid_parts(rr, len(cols), spare)
@@ -300,9 +303,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
             if run is None:
                 shape = (f"a cell of the row holds several values ({printed})" if merged else
                          f"row has {len(rr.cells[0])} value cells ({printed}) where the {template} table has {len(cols)}")
-                b.finding("READ_SHAPE", "warning", table, code, "", f"{shape}; marked ambiguous")
-                for col in cols:
-                    b.ambiguous(table, code, col, printed, rr.source)
+                b.unread(table, code, cols, printed, rr.source, "READ_SHAPE", f"{shape}; marked ambiguous")
                 continue
             b.finding("READ_GLUED_CELL", "info", table, code, "", f"printed cells hold several values "
                       f"({printed}); cut into {len(cols)} cells by the reading rules")
@@ -323,15 +324,13 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         short = len((rr.run or "").split()) > 1 and len(toks) < len(cols)
         if short and not (ident and len(good) == 1):
             # spaced values, fewer than the cells: a blank cell may have vanished, so no cut is certain
-            b.finding("READ_SPACING", "warning", table, code, "", f"values {rr.run!r} are printed apart but "
-                      f"fewer than its {len(cols)} cells (a blank may have vanished); marked ambiguous")
-            for col in cols:
-                b.ambiguous(table, code, col, rr.run or "", rr.source)
+            b.unread(table, code, cols, rr.run or "", rr.source, "READ_SPACING", f"values {rr.run!r} are printed "
+                     f"apart but fewer than its {len(cols)} cells (a blank may have vanished); marked ambiguous")
         elif not ident or (len(cands) == 1 and not short):
             _emit_split(b, rr, cols, template, cands, "")
         elif len(good) == 1:
             b.used.add((ident, table, code, ""))
-            closed = _closed_gap_splits(rr.run or "", good, partial(_good_splits, table, cols))
+            closed = _closed_gap_splits(rr.run or "", toks, good, partial(_good_splits, table, cols))
             if closed is None:
                 _spaces_undecided(b, rr, cols)
             elif closed and table == "requests":  # the column identities may choose
@@ -418,19 +417,18 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     cols = labels.REVIEW_COLUMNS
     if rr.doubt:
         for group in labels.REVIEW_GROUPS:
-            b.finding("READ_DISPLACED", "warning", rr.table, group, "", f"{rr.doubt}; marked ambiguous")
-            for col in cols:
-                b.ambiguous(rr.table, group, col, rr.run or "", rr.source)
+            b.unread(rr.table, group, cols, rr.run or "", rr.source, "READ_DISPLACED", f"{rr.doubt}; marked ambiguous")
         return
     if rr.cut:
         _cut(b, rr, [(group, cols) for group in labels.REVIEW_GROUPS], "")
         return
-    good, cands = _review_splits(tuple(split.tokens(rr.run or "")))
+    toks = tuple(split.tokens(rr.run or ""))
+    good, cands = _review_splits(toks)
     chose = bool(good) and (cands is None or len(good) < len(cands))
     chosen, how = good or cands or [], "satisfying T4_SUM" if chose else ""
     if chose:
         b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
-    closed = _closed_gap_splits(rr.run or "", chosen, _review_adding_up if good else _review_splits_all)
+    closed = _closed_gap_splits(rr.run or "", toks, chosen, _review_adding_up if good else _review_splits_all)
     if closed is None:
         for group in labels.REVIEW_GROUPS:
             _spaces_undecided(b, locate.RowRead("review_litigation", group, None, rr.run, rr.source), cols)
@@ -482,12 +480,11 @@ def _review_splits_all(toks: tuple[str, ...]) -> list[tuple[str, ...]]:
 @split.cached(lambda result: len(result[0]) + len(result[1] or ()))
 def _review_splits(toks: tuple[str, ...]) -> tuple[tuple, tuple | None]:
     """(splits of table 四's run whose group totals add up, every split or None when too many to list)."""
-    kinds = ["int"] * 15
     try:  # every split: the reading when no split adds up, and to know whether the group totals chose one
-        cands = tuple(split.candidates(list(toks), kinds))
+        cands = tuple(_review_splits_all(toks))
     except split.TooManySplits:  # the group totals, checked as the search goes, may prune it to a few
         try:
-            return tuple(split.candidates(list(toks), kinds, prune=_group_adds_up)), None
+            return tuple(_review_adding_up(toks)), None
         except split.TooManySplits:
             return (), None
     return tuple(c for c in cands if _group_adds_up(c[:5]) and _group_adds_up(c[:10]) and _group_adds_up(c)), cands
