@@ -3,7 +3,9 @@
 Rules (templates.md §6.5): a number has no leading zero unless it is "0"; a sign only starts an
 `items_change` cell; decimals and units only in `amount_yuan`; whitespace in the run is a cell
 boundary; a dash or slash is one cell. A "-" glued before digits is a sign or a dash cell: both readings are
-candidates. Identities then choose between the candidates (tables.py).
+candidates. A comma between digits (, or ，) is a cell boundary or a thousands separator (1,064: a number whose
+groups after the first are of three digits): both readings are candidates. Identities then choose between the
+candidates (tables.py).
 """
 
 from __future__ import annotations
@@ -16,11 +18,13 @@ from typing import Any
 from . import values
 
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
-TOKEN = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／\-−]")
+COMMAS = ",，"  # between digits: a cell boundary, or a thousands separator
+TOKEN = re.compile(rf"[+\-−]?\d+(?:[{COMMAS}]\d+)*(?:\.\d+)?{UNIT}?|[—–/／\-−]")
+_WHOLE = rf"(?:0|[1-9]\d{{0,2}}(?:[{COMMAS}]\d{{3}})+|[1-9]\d*)"  # no leading zero; thousands grouped by three
 _KIND = {
-    "int": re.compile(r"0|[1-9]\d*"),
-    "signed": re.compile(r"[+\-−]?(?:0|[1-9]\d*)"),
-    "amount": re.compile(rf"(?:0|[1-9]\d*)(?:\.\d+)?{UNIT}?"),
+    "int": re.compile(_WHOLE),
+    "signed": re.compile(rf"[+\-−]?{_WHOLE}"),
+    "amount": re.compile(rf"{_WHOLE}(?:\.\d+)?{UNIT}?"),
 }
 DASHES = frozenset({"—", "–", "/", "／", "-", "−"})
 _MINUS = ("-", "−")  # a sign, or a dash cell, when glued before digits
@@ -150,7 +154,10 @@ def candidates(
             new = acc + (part,)
             if prune is not None and not prune(new):
                 continue
-            rec(ti + 1, 0, new, m + 1) if end == size else rec(ti, end, new, m + 1)
+            if end == size:
+                rec(ti + 1, 0, new, m + 1)
+            else:  # a comma the cell ends at is a boundary: the next cell starts after it
+                rec(ti, end + 1 if tok[end] in COMMAS else end, new, m + 1)
 
     rec(0, 0, (), 0)
     return out

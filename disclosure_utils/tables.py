@@ -71,9 +71,13 @@ def _kinds(columns: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _int(raw: str) -> int:
-    """A part's count for identities: dashes and blanks count 0, as in the lenient policy."""
+    """A part's count for identities: dashes and blanks count 0, as in the lenient policy; 1,064 is 1064."""
     try:
         return int(raw)
+    except ValueError:
+        pass
+    try:
+        return int(raw.replace(",", "").replace("，", ""))
     except ValueError:
         return 0
 

@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 
 import disclosure_utils as du
-from disclosure_utils import labels, values
+from disclosure_utils import labels, split, values
 from disclosure_utils.document import Cell, Document, Grid, Paragraph, block_text
 from disclosure_utils.labels import fold, norm
 from disclosure_utils.report import Report
@@ -390,6 +390,45 @@ def test_a_space_inside_a_labelled_table_four_row_leaves_the_cells_it_decides_am
     assert list(review.value[["pending", "total"]]) == [0, 22]
     hit = got.findings[(got.findings.check == "READ_AMBIGUOUS") & (got.findings.row == "review")]
     assert "1|8|13|0|22; 18|1|3|0|22" in hit.message.iloc[0] and "inside a number" in hit.message.iloc[0]
+
+
+@pytest.mark.parametrize("comma", [",", "，"])
+def test_thousands_separators_in_a_glued_run_are_read_with_their_numbers(tmp_path, comma):
+    """pingtan-2021 with 1,064 applications: the commas had made token boundaries, so 1 was read, as certain, for the
+    natural-person cell of 1,064|0|0|2|0|4|1,070 (and its other cells ambiguous). A comma between digits is a
+    boundary or a thousands separator; here only the latter satisfies T3_ROWSUM."""
+    text = (reports_dir() / "pingtan-2021.txt").read_text(encoding="utf-8")
+    for printed, thousands in (("申请数量640020470", "申请数量1,064002041,070"), ("予以公开270020130", "予以公开1,027002011,030"),
+                               ("（七）总计630020469", "（七）总计1,063002041,069")):  # fmt: skip
+        text = text.replace(printed, thousands.replace(",", comma))
+    path = tmp_path / "pingtan-2021.txt"
+    path.write_text(text, encoding="utf-8")
+    report = du.read_report(path)
+    rows = ["new_received", "granted", "disposition_total"]
+    got = report.cells[report.cells.row.isin(rows)].set_index("row")
+    assert got.loc["new_received"].value.tolist() == [1064, 0, 0, 2, 0, 4, 1070]
+    assert got.loc["granted"].value.tolist() == [1027, 0, 0, 2, 0, 1, 1030]
+    assert got.loc["disposition_total"].raw.tolist() == ["1,063", "0", "0", "2", "0", "4", "1,069"]
+    assert set(got.kind) == {"number"}
+    resolved = report.findings[(report.findings.check == "READ_RESOLVED") & report.findings.row.isin(rows)]
+    assert len(resolved) == 3 and "split as 1,064|0|0|2|0|4|1,070, the only split" in resolved.message.iloc[0]
+    assert_read_as_printed(report.cells[~report.cells.row.isin(rows)], "pingtan-2021")
+
+
+def test_a_comma_between_digits_is_a_boundary_or_a_thousands_separator():
+    """Both readings are splits; neither crosses a comma but by groups of three; identities choose between them, and
+    cells they leave open are ambiguous."""
+    assert split.candidates(split.tokens("64,0,0,2,0,4,70"), ["int"] * 7) == [("64", "0", "0", "2", "0", "4", "70")]
+    assert split.candidates(split.tokens("1,0000"), ["int"] * 2) == [("1,000", "0")]
+    assert split.candidates(split.tokens("12,34"), ["int"] * 2) == [("12", "34")]
+    assert ("1,200", "3") in split.candidates(split.tokens("1,2003"), ["int"] * 2)
+    text = (reports_dir() / "pingtan-2021.txt").read_text(encoding="utf-8")
+    got = recognise(_doc(text.replace("予以公开270020130", "予以公开210001,010131,116")))
+    granted = got.cells[got.cells.row == "granted"].set_index("column")  # 2|100|0|1,010|1|3 or 2|100|0|1|0|1013
+    assert granted.kind.tolist() == ["number"] * 3 + ["ambiguous"] * 3 + ["number"]
+    assert granted.raw.total == "1,116"
+    hit = got.findings[(got.findings.check == "READ_AMBIGUOUS") & (got.findings.row == "granted")]
+    assert "2|100|0|1|0|1013|1,116; 2|100|0|1,010|1|3|1,116" in hit.message.iloc[0]
 
 
 def test_grid_cells_joined_for_splitting_keep_their_boundary():
