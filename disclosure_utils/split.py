@@ -20,7 +20,9 @@ from . import values
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
 COMMAS = ",，"  # between digits: a cell boundary, or a thousands separator
 TOKEN = re.compile(rf"[+\-−]?\d+(?:[{COMMAS}]\d+)*(?:\.\d+)?{UNIT}?|[—–/／\-−]")
-_WHOLE = rf"(?:0|[1-9]\d{{0,2}}(?:[{COMMAS}]\d{{3}})+|[1-9]\d*)"  # no leading zero; thousands grouped by three
+_APART = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／\-−]")  # values with every comma a boundary
+_THOUSANDS = re.compile(rf"(?<=\d)[{COMMAS}](?=\d{{3}})")  # a comma that may separate thousands
+_WHOLE = rf"(?:0|[1-9]\d*|[1-9]\d{{0,2}}(?:[{COMMAS}]\d{{3}})+)"  # no leading zero; thousands grouped by three
 _KIND = {
     "int": re.compile(_WHOLE),
     "signed": re.compile(rf"[+\-−]?{_WHOLE}"),
@@ -81,12 +83,18 @@ def tokens(run: str) -> list[str]:
     return TOKEN.findall(run)
 
 
+def fewest_values(run: str) -> int:
+    """The fewest values a run may print apart: its tokens with every comma between digits a boundary, less the
+    commas that may separate thousands (three digits or more after them)."""
+    return len(_APART.findall(run)) - len(_THOUSANDS.findall(run))
+
+
 def holds_several(raws: Sequence[str]) -> bool:
     """A cell of these holds several values ("258 1"); "1,209,500元" is one (an amount), though its commas make
     three tokens. Cells of ASCII digits or nothing (most rows) hold one value at most: told at once for the row."""
     printed = "".join(raws)
     return not (printed.isdigit() and printed.isascii() or not printed) and any(
-        values.parse(raw)[1] == "text" and len(tokens(values.clean(raw))) > 1
+        values.parse(raw)[1] == "text" and len(_APART.findall(values.clean(raw))) > 1  # 258,12: may be two
         and values.parse(raw, amount_unit="")[1] == "text" for raw in raws)
 
 

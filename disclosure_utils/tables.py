@@ -75,11 +75,7 @@ def _int(raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        pass
-    try:
-        return int(raw.replace(",", "").replace("，", ""))
-    except ValueError:
-        return 0
+        return _int(raw.replace(",", "").replace("，", "")) if "," in raw or "，" in raw else 0
 
 
 class _Builder:
@@ -180,8 +176,8 @@ def _good_splits(table: str, cols: tuple[str, ...], toks: tuple[str, ...]) -> tu
     return _row_split(table, toks, cols)[1]
 
 
-# whitespace between two digits of a glued run, with the digits before it (the token it ends)
-_GAP = re.compile(r"(?<!\d)(\d++)\s+(?=\d)")
+# whitespace between two digits of a glued run, with the token it ends (its digits, commas and all: 2,0 00)
+_GAP = re.compile(r"(?<!\d)(?<!\d[,，])(\d++(?:[,，]\d++)*+)\s+(?=\d)")
 _GAP_NOTE = ", some reading a space between digits as inside a number"
 
 
@@ -211,8 +207,8 @@ def _closed_gap_splits(
         return []  # no gap, zeros alone before each (most spaced runs), no reading, or every cell printed apart
     found: set[tuple[str, ...]] = set()
     for m in _GAP.finditer(run):
-        if not m[1].strip("0"):
-            continue
+        if not m[1].replace(",", "").replace("，", "").strip("0"):
+            continue  # zeros alone before it (0 18): a number across it starts with 0 (unlike 1,0 00, which may be 1,000)
         try:
             found.update(good(tuple(split.tokens(run[: m.end(1)] + run[m.end() :]))))
         except split.TooManySplits:
@@ -325,7 +321,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         except split.TooManySplits:
             _emit_split(b, rr, cols, template, [], "")
             continue
-        short = len((rr.run or "").split()) > 1 and len(toks) < len(cols)
+        short = len((rr.run or "").split()) > 1 and split.fewest_values(rr.run or "") < len(cols)
         if short and not (ident and len(good) == 1):
             # spaced values, fewer than the cells: a blank cell may have vanished, so no cut is certain
             b.unread(table, code, cols, rr.run or "", rr.source, "READ_SPACING", f"values {rr.run!r} are printed "

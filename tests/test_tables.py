@@ -326,19 +326,21 @@ def test_spaced_values_fewer_than_cells_are_ambiguous():
     assert (got.findings[got.findings.row == "normative_docs"].check == "READ_SPACING").any()
 
 
-def _respaced(tmp_path, name: str, printed: str, spaced: str) -> du.Report:
-    """NAME's real report read with `printed` (printed once) replaced by `spaced`."""
+def _edited(tmp_path, name: str, *edits: tuple[str, str]) -> du.Report:
+    """NAME's real report read with each (printed, new) of `edits` applied (each printed once)."""
     text = (reports_dir() / f"{name}.txt").read_text(encoding="utf-8")
-    assert text.count(printed) == 1
+    for printed, new in edits:
+        assert text.count(printed) == 1
+        text = text.replace(printed, new)
     path = tmp_path / f"{name}.txt"
-    path.write_text(text.replace(printed, spaced), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return du.read_report(path)
 
 
 def test_a_space_inside_a_glued_number_is_closed_when_the_column_identities_choose(tmp_path):
     """Whitespace in a glued run is a cell boundary, yet a stray space inside 27 leaves 2|7|0|0|20|1|30 satisfying
     T3_ROWSUM, as 27|0|0|2|0|1|30 does with the gap closed: both are candidates, and T3_DISP and T3_COL choose."""
-    report = _respaced(tmp_path, "pingtan-2021", "予以公开270020130", "予以公开2 70020130")
+    report = _edited(tmp_path, "pingtan-2021", ("予以公开270020130", "予以公开2 70020130"))
     original = du.read_report(reports_dir() / "pingtan-2021.txt")
     assert report.cells[["kind", "raw"]].equals(original.cells[["kind", "raw"]])
     hit = report.findings[(report.findings.check == "READ_RESOLVED") & (report.findings.row == "granted")]
@@ -348,7 +350,7 @@ def test_a_space_inside_a_glued_number_is_closed_when_the_column_identities_choo
 def test_a_space_inside_table_four_run_leaves_the_cells_it_decides_ambiguous(tmp_path):
     """Table 四's run with a stray space inside 25: no split honouring the space satisfies the group totals, and every
     one reads 2 as 复议 结果维持. With the gap closed, 25|3|8|0|36 … does: the review group is ambiguous, 2 not read."""
-    report = _respaced(tmp_path, "pingtan-2025", "总计25380363300630003", "总计2 5380363300630003")
+    report = _edited(tmp_path, "pingtan-2025", ("总计25380363300630003", "总计2 5380363300630003"))
     assert_read_as_printed(report.cells, "pingtan-2025")
     review = report.cells[(report.cells.table == "review_litigation") & (report.cells.row == "review")]
     assert set(review.kind) == {"ambiguous"}
@@ -359,7 +361,7 @@ def test_a_space_inside_table_four_run_leaves_the_cells_it_decides_ambiguous(tmp
 def test_a_space_inside_table_four_run_that_does_not_add_up_leaves_the_cells_it_decides_ambiguous(tmp_path):
     """复议 total printed 37 (the report's own error) and a stray space inside 25: no split adds up either way, so every
     split is a reading; 2 as 结果维持 is in every split honouring the space, but not with the gap closed."""
-    report = _respaced(tmp_path, "pingtan-2025", "总计25380363300630003", "总计2 5380373300630003")
+    report = _edited(tmp_path, "pingtan-2025", ("总计25380363300630003", "总计2 5380373300630003"))
     review = report.cells[(report.cells.table == "review_litigation") & (report.cells.row == "review")]
     assert review.set_index("column").kind["upheld"] == "ambiguous"
     assert_read_as_printed(report.cells[report.cells.row != "review"], "pingtan-2025")
@@ -397,13 +399,9 @@ def test_thousands_separators_in_a_glued_run_are_read_with_their_numbers(tmp_pat
     """pingtan-2021 with 1,064 applications: the commas had made token boundaries, so 1 was read, as certain, for the
     natural-person cell of 1,064|0|0|2|0|4|1,070 (and its other cells ambiguous). A comma between digits is a
     boundary or a thousands separator; here only the latter satisfies T3_ROWSUM."""
-    text = (reports_dir() / "pingtan-2021.txt").read_text(encoding="utf-8")
-    for printed, thousands in (("申请数量640020470", "申请数量1,064002041,070"), ("予以公开270020130", "予以公开1,027002011,030"),
-                               ("（七）总计630020469", "（七）总计1,063002041,069")):  # fmt: skip
-        text = text.replace(printed, thousands.replace(",", comma))
-    path = tmp_path / "pingtan-2021.txt"
-    path.write_text(text, encoding="utf-8")
-    report = du.read_report(path)
+    edits = (("申请数量640020470", "申请数量1,064002041,070"), ("予以公开270020130", "予以公开1,027002011,030"),
+             ("（七）总计630020469", "（七）总计1,063002041,069"))  # fmt: skip
+    report = _edited(tmp_path, "pingtan-2021", *((printed, new.replace(",", comma)) for printed, new in edits))
     rows = ["new_received", "granted", "disposition_total"]
     got = report.cells[report.cells.row.isin(rows)].set_index("row")
     assert got.loc["new_received"].value.tolist() == [1064, 0, 0, 2, 0, 4, 1070]
@@ -429,6 +427,54 @@ def test_a_comma_between_digits_is_a_boundary_or_a_thousands_separator():
     assert granted.raw.total == "1,116"
     hit = got.findings[(got.findings.check == "READ_AMBIGUOUS") & (got.findings.row == "granted")]
     assert "2|100|0|1|0|1013|1,116; 2|100|0|1,010|1|3|1,116" in hit.message.iloc[0]
+
+
+@pytest.mark.parametrize("comma", [",", "，"])
+def test_table_four_run_with_thousands_separators_is_read_whole(tmp_path, comma):
+    """Table 四's run was cut at its first comma: 1020312000120001 was read, its last group 0|0|0|0|1 as certain."""
+    report = _edited(tmp_path, "pingtan-2021", ("10203120001200000", f"1020312000120001{comma}0001{comma}000"))
+    got = report.cells[report.cells.table == "review_litigation"]
+    assert got.value.tolist() == [1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 1000, 1000] and set(got.kind) == {"number"}
+    assert_read_as_printed(report.cells[report.cells.table != "review_litigation"], "pingtan-2021")
+
+
+def test_a_space_after_a_comma_may_stand_inside_a_number(tmp_path):
+    """2,0 001020012,013: the gap follows a zero, yet 2,000 may cross it. Read with the space as a boundary, 2|0|0|0|10|
+    2001|2,013 is the only split satisfying T3_ROWSUM; with the gap closed 2,000|10|2|0|0|1|2,013 is a candidate too,
+    and the column identities choose it."""
+    report = _edited(tmp_path, "pingtan-2021", ("申请数量640020470", "申请数量2,0371020042,053"),
+                     ("（七）总计630020469", "（七）总计2,0361020042,052"), ("予以公开270020130", "予以公开2,0 001020012,013"))
+    granted = report.cells[report.cells.row == "granted"]
+    assert granted.value.tolist() == [2000, 10, 2, 0, 0, 1, 2013] and set(granted.kind) == {"number"}
+    hit = report.findings[(report.findings.check == "READ_RESOLVED") & (report.findings.row == "granted")]
+    assert "split as 2,000|10|2|0|0|1|2,013, the only split satisfying T3_ROWSUM, T3_DISP and T3_COL" in hit.message.iloc[0]
+
+
+def test_values_printed_apart_are_counted_apart_at_a_comma_that_separates_no_thousands(tmp_path):
+    """27,0 0 2 0 1 31 prints seven values (27,0 is no number): no blank can have vanished, so the row is read as
+    printed, not left ambiguous for fewer values than cells; T3_ROWSUM reports that it does not add up."""
+    report = _edited(tmp_path, "pingtan-2021", ("予以公开270020130", "予以公开27,0 0 2 0 1 31"))
+    granted = report.cells[report.cells.row == "granted"]
+    assert granted.value.tolist() == [27, 0, 0, 2, 0, 1, 31] and set(granted.kind) == {"number"}
+    assert report.findings[report.findings.row == "granted"].check.tolist() == ["T3_ROWSUM"]
+    report = _edited(tmp_path, "pingtan-2021", ("予以公开270020130", "予以公开1,064 0 2 0 1 1,067"))  # six: one vanished?
+    assert set(report.cells[report.cells.row == "granted"].kind) == {"ambiguous"}
+    assert (report.findings[report.findings.row == "granted"].check == "READ_SPACING").any()
+
+
+def test_a_grid_cell_holding_two_values_parted_by_a_comma_holds_several():
+    """Shanghai's 予以公开 row with 258 and 12 printed in one cell as 258,12 (12's own cell left blank): not one value,
+    so the row is not read by position (12 would have been read blank)."""
+
+    def merge(row):
+        if [c.text for c in row[1:4]] == ["（一）予以公开", "258", "12"]:
+            return [(*row[:2], row[2]._replace(text="258,12"), row[3]._replace(text=""), *row[4:])]
+        return [row]
+
+    got = recognise(_shanghai_with_requests_rows(merge))
+    assert set(got.cells[got.cells.row == "granted"].kind) == {"ambiguous"}
+    (message,) = got.findings[(got.findings.check == "READ_SHAPE") & (got.findings.row == "granted")].message
+    assert message.startswith("a cell of the row holds several values (258,12 |  |  |")
 
 
 def test_grid_cells_joined_for_splitting_keep_their_boundary():
