@@ -321,7 +321,7 @@ def _table(b: _Builder, table: str, template: str, rows: list[locate.RowRead]) -
         except split.TooManySplits:
             _emit_split(b, rr, cols, template, [], "")
             continue
-        short = len((rr.run or "").split()) > 1 and split.fewest_values(rr.run or "") < len(cols)
+        short = len((rr.run or "").split()) > 1 and split.fewest_values(rr.run or "", toks) < len(cols)
         if short and not (ident and len(good) == 1):
             # spaced values, fewer than the cells: a blank cell may have vanished, so no cut is certain
             b.unread(table, code, cols, rr.run or "", rr.source, "READ_SPACING", f"values {rr.run!r} are printed "
