@@ -278,7 +278,7 @@ def _rows_in(text: _Text, table: str, codes: list[str], lo: int, hi: int) -> lis
 
 _AFTER_TABLES = re.compile("|".join(labels.fuzzy(w) for w in labels.SECTION_AFTER_TABLES))
 _HEADER_END = re.compile(r"总\s*计|合\s*计|审\s*结|起\s*诉")
-_VALUES = re.compile(r"[\d\-—–/／](?:[\d\s\-—–/／]|[,，](?=\s*\d))*")  # a comma before a digit: 1,000 or 1,0
+_VALUES = re.compile(rf"[\d\-—–/／](?:[\d\s\-—–/／]|[{split.COMMAS}](?=\s*\d))*")  # a comma before a digit: 1,000 or 1,0
 _UNIT_NEXT = re.compile(r"\s*[年月日号条件%]")  # after a run: a date or a count in a sentence, not table values
 _PROACTIVE_START = re.compile(labels.PROACTIVE_START)
 _REQUESTS_START = re.compile(labels.REQUESTS_START)

@@ -19,6 +19,7 @@ from . import values
 
 UNIT = r"(?:\s*(?:万元|万|亿元|亿|元))"  # amount units, as values.parse reads them
 COMMAS = ",，"  # between digits: a cell boundary, or a thousands separator
+WITHOUT_COMMAS = str.maketrans("", "", COMMAS)  # for str.translate: 1,064 → 1064
 TOKEN = re.compile(rf"[+\-−]?\d+(?:[{COMMAS}]\d+)*(?:\.\d+)?{UNIT}?|[—–/／\-−]")
 _APART = re.compile(rf"[+\-−]?\d+(?:\.\d+)?{UNIT}?|[—–/／\-−]")  # values with every comma a boundary
 _THOUSANDS = re.compile(rf"(?<=\d)[{COMMAS}](?=\d{{3}})")  # a comma that may separate thousands

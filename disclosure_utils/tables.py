@@ -75,7 +75,8 @@ def _int(raw: str) -> int:
     try:
         return int(raw)
     except ValueError:
-        return _int(raw.replace(",", "").replace("，", "")) if "," in raw or "，" in raw else 0
+        bare = raw.translate(split.WITHOUT_COMMAS)
+        return _int(bare) if bare != raw else 0
 
 
 class _Builder:
@@ -177,7 +178,7 @@ def _good_splits(table: str, cols: tuple[str, ...], toks: tuple[str, ...]) -> tu
 
 
 # whitespace between two digits of a glued run, with the token it ends (its digits, commas and all: 2,0 00)
-_GAP = re.compile(r"(?<!\d)(?<!\d[,，])(\d++(?:[,，]\d++)*+)\s+(?=\d)")
+_GAP = re.compile(rf"(?<!\d)(?<!\d[{split.COMMAS}])(\d++(?:[{split.COMMAS}]\d++)*+)\s+(?=\d)")
 _GAP_NOTE = ", some reading a space between digits as inside a number"
 
 
@@ -207,7 +208,7 @@ def _closed_gap_splits(
         return []  # no gap, zeros alone before each (most spaced runs), no reading, or every cell printed apart
     found: set[tuple[str, ...]] = set()
     for m in _GAP.finditer(run):
-        if not m[1].replace(",", "").replace("，", "").strip("0"):
+        if not m[1].translate(split.WITHOUT_COMMAS).strip("0"):
             continue  # zeros alone before it (0 18): a number across it starts with 0 (unlike 1,0 00, which may be 1,000)
         try:
             found.update(good(tuple(split.tokens(run[: m.end(1)] + run[m.end() :]))))
