@@ -88,7 +88,7 @@ def fewest_values(run: str, toks: Sequence[str]) -> int:
     """The fewest values a run may print apart: its tokens with every comma between digits a boundary, less the
     commas that may separate thousands (three digits or more after them). `toks`: its tokens, as many as that in a
     run without commas (most runs)."""
-    if "," not in run and "，" not in run:
+    if not any(map(run.__contains__, COMMAS)):
         return len(toks)
     return len(_APART.findall(run)) - len(_THOUSANDS.findall(run))
 
