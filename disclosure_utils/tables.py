@@ -430,13 +430,13 @@ def _review(b: _Builder, rows: list[locate.RowRead]) -> None:
     if chose:
         b.used.update(("T4_SUM", "review_litigation", g, "") for g in labels.REVIEW_GROUPS)
     closed = _closed_gap_splits(rr.run or "", toks, chosen, _review_adding_up if good else _review_splits_all)
+    parts = [rr._replace(code=group) for group in labels.REVIEW_GROUPS]  # the run, read for each group
     if closed is None:
-        for group in labels.REVIEW_GROUPS:
-            _spaces_undecided(b, locate.RowRead("review_litigation", group, None, rr.run, rr.source), cols)
+        for part in parts:
+            _spaces_undecided(b, part, cols)
         return
     chosen = [*chosen, *closed]
-    for g, group in enumerate(labels.REVIEW_GROUPS):
-        part = locate.RowRead("review_litigation", group, None, rr.run, rr.source)
+    for g, part in enumerate(parts):
         sub = sorted({c[5 * g: 5 * g + 5] for c in chosen})
         _emit_split(b, part, cols, "", sub, how if len(sub) == 1 else "", _GAP_NOTE if closed and len(sub) > 1 else "")
 
